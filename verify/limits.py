@@ -1,0 +1,46 @@
+"""Explicit, configurable resource limits.
+
+Every limit has a default chosen for untrusted uploads and can be changed by the
+caller (CLI flags, library arguments). When a limit is hit the report says so; the
+tool never silently drops data without a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+GIB = 1024**3
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits applied while checking one asset."""
+
+    #: Files larger than this are not read at all (error kind `too_large`).
+    max_size: int = GIB
+    #: Manifests parsed from one store; the rest are dropped with a note.
+    max_manifests: int = 1_000
+    #: Actions parsed per manifest.
+    max_actions: int = 10_000
+    #: Ingredients parsed per manifest.
+    max_ingredients: int = 10_000
+    #: How deep the policy walks parent/component links (cycles are always cut).
+    max_depth: int = 64
+    #: Longest string kept from a manifest; longer ones are cut with an ellipsis.
+    max_string: int = 4_096
+
+    def __post_init__(self) -> None:
+        for name in (
+            "max_size",
+            "max_manifests",
+            "max_actions",
+            "max_ingredients",
+            "max_depth",
+            "max_string",
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"limit {name} must be a positive integer, got {value!r}")
+
+
+DEFAULT_LIMITS = Limits()
