@@ -1,0 +1,431 @@
+"""The core: bytes or a path in, exactly one :class:`~verify.report.Report` out.
+
+Everything else (CLI, batch runner, renderers) is a thin layer over
+:class:`Verifier`. No input makes it raise: failures become reports with an error kind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import media
+from .declaration import Basis, Declaration, Origin, classify_declaration, declaration_basis
+from .integrity import (
+    Integrity,
+    IntegrityAssessment,
+    assess_integrity,
+    assess_signer_trust,
+)
+from .limits import DEFAULT_LIMITS, Limits
+from .model import ManifestStore, Validation
+from .parse import parse_store
+from .provenance import build_provenance
+from .reader import ErrorKind, ManifestReader, ReadKind, ReadOutcome
+from .report import (
+    Credentials,
+    DeclarationReport,
+    IntegrityDetail,
+    Report,
+    ReportError,
+    Signer,
+    ValidationState,
+    ValidationSummary,
+)
+
+_CHUNK = 1 << 20
+SIDECAR_SUFFIX = ".c2pa"
+SIDECAR_TYPE = "application/c2pa"
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What a check may use: trust anchors, the network, and its limits."""
+
+    trust_anchors_pem: str | None = None
+    allow_network: bool = False
+    limits: Limits = field(default_factory=lambda: DEFAULT_LIMITS)
+
+
+@dataclass(frozen=True)
+class _Read:
+    outcome: ReadOutcome
+    credentials: Credentials
+    standalone: bool = False
+    note: str | None = None
+
+
+def _state(value: str | None) -> ValidationState | None:
+    if value is None:
+        return None
+    try:
+        return ValidationState(value.lower())
+    except ValueError:
+        return None
+
+
+def summarize_validation(validation: Validation) -> ValidationSummary:
+    """State plus failure/informational codes; ingredient codes prefixed `ingredient:`."""
+
+    def unique(codes: list[str]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(codes))
+
+    failures = [e.code for e in validation.failure]
+    informational = [e.code for e in validation.informational]
+    for delta in validation.ingredient_deltas:
+        failures.extend(f"ingredient:{e.code}" for e in delta.failure)
+        informational.extend(f"ingredient:{e.code}" for e in delta.informational)
+    return ValidationSummary(
+        state=_state(validation.state),
+        failures=unique(failures),
+        informational=unique(informational),
+    )
+
+
+def signer_of(store: ManifestStore) -> Signer | None:
+    """The active manifest's signer with its trust assessment."""
+    active = store.active
+    if active is None or active.signature is None:
+        return None
+    sig = active.signature
+    trust = assess_signer_trust(store.validation)
+    cert = sig.certificate
+    issuer = None
+    if cert is not None:
+        issuer = cert.issuer_organization or cert.issuer_common_name
+        if cert.issuer_organization and cert.issuer_common_name:
+            issuer = f"{cert.issuer_common_name} ({cert.issuer_organization})"
+    success = {e.code for e in store.validation.success}
+    timestamped = sig.timestamp_authority is not None or bool(
+        success & {"timeStamp.validated", "timeStamp.trusted"}
+    )
+    return Signer(
+        trust=trust.trust,
+        trust_explanation=trust.explanation,
+        organization=sig.organization or (cert.subject_organization if cert else None),
+        common_name=sig.common_name or (cert.subject_common_name if cert else None),
+        issuer=issuer,
+        signed_at=sig.signed_at,
+        timestamped=timestamped,
+        timestamp_authority=sig.timestamp_authority,
+        algorithm=sig.algorithm,
+        serial_number=sig.serial_number,
+        not_before=cert.not_before if cert else None,
+        not_after=cert.not_after if cert else None,
+    )
+
+
+def _declaration_report(
+    declaration: Declaration, basis: Basis, explanation: str | None = None
+) -> DeclarationReport:
+    return DeclarationReport(
+        origin=declaration.origin,
+        declares_ai=declaration.declares_ai,
+        basis=basis,
+        ai_tools=declaration.ai_tools,
+        evidence=declaration.evidence,
+        explanation=explanation or declaration.rule,
+    )
+
+
+_NO_DECLARATION = Declaration(Origin.NOT_DECLARED, (), (), "no Content Credentials found")
+
+
+def _unknown_integrity(why: str) -> IntegrityAssessment:
+    return IntegrityAssessment(Integrity.UNKNOWN, (), why)
+
+
+def _report_without_store(base: dict[str, object], read: _Read) -> Report:
+    outcome = read.outcome
+    notes = [read.note] if read.note else []
+    if outcome.kind is ReadKind.NO_MANIFEST:
+        return Report(
+            **base,  # type: ignore[arg-type]
+            credentials=Credentials.NONE,
+            validation=ValidationSummary(state=None),
+            integrity=Integrity.UNKNOWN,
+            integrity_detail=IntegrityDetail((), "no Content Credentials to check"),
+            signer=None,
+            declaration=_declaration_report(_NO_DECLARATION, Basis.NONE),
+            provenance=None,
+            error=None,
+            notes=tuple(notes),
+        )
+    undetermined = Declaration(Origin.UNDETERMINED, (), (), "")
+    if outcome.kind is ReadKind.REMOTE:
+        return Report(
+            **base,  # type: ignore[arg-type]
+            credentials=Credentials.REMOTE,
+            remote_url=outcome.remote_url,
+            validation=ValidationSummary(state=None),
+            integrity=Integrity.UNKNOWN,
+            integrity_detail=IntegrityDetail(
+                (), "the manifest is stored remotely; fetching it needs --allow-network"
+            ),
+            signer=None,
+            declaration=_declaration_report(
+                undetermined,
+                Basis.NONE,
+                "Content Credentials are stored remotely and were not fetched (offline)",
+            ),
+            provenance=None,
+            error=None,
+            notes=tuple(notes),
+        )
+    kind = outcome.error_kind or ErrorKind.INTERNAL
+    message = outcome.message or "unknown error"
+    if outcome.library_error:
+        message = (
+            f"{outcome.library_error}: {message}"
+            if not message.startswith(outcome.library_error)
+            else message
+        )
+    return Report(
+        **base,  # type: ignore[arg-type]
+        credentials=Credentials.UNREADABLE,
+        validation=ValidationSummary(state=None),
+        integrity=Integrity.UNKNOWN,
+        integrity_detail=IntegrityDetail((), "the asset could not be checked"),
+        signer=None,
+        declaration=_declaration_report(undetermined, Basis.NONE, "the asset could not be checked"),
+        provenance=None,
+        error=ReportError(kind=kind, message=message),
+        notes=tuple(notes),
+    )
+
+
+def build_report(base: dict[str, object], read: _Read, limits: Limits) -> Report:
+    """Combine the read outcome and the policies into the report (no I/O)."""
+    outcome = read.outcome
+    if outcome.kind is not ReadKind.MANIFEST or outcome.store is None:
+        return _report_without_store(base, read)
+    store = parse_store(outcome.store, limits, outcome.signature_details)
+    notes = list(store.notes)
+    if read.note:
+        notes.append(read.note)
+    integrity = assess_integrity(store.validation, standalone_manifest=read.standalone)
+    if read.standalone:
+        notes.append(
+            "a .c2pa manifest store read on its own: there is no asset to compare hashes with"
+        )
+    signer = signer_of(store)
+    declaration = classify_declaration(store, limits=limits)
+    if declaration.truncated:
+        notes.append(f"the provenance walk stopped at max_depth={limits.max_depth}")
+    explanation = None
+    if declaration.origin is Origin.NOT_DECLARED and integrity.integrity is Integrity.MALFORMED:
+        declaration = Declaration(
+            Origin.UNDETERMINED, (), declaration.evidence, declaration.rule, declaration.truncated
+        )
+        explanation = "the manifest is malformed; a declaration in it may not have been readable"
+    basis = declaration_basis(
+        declaration, integrity.integrity, signer.trust if signer else None, store.active_label
+    )
+    return Report(
+        **base,  # type: ignore[arg-type]
+        credentials=read.credentials,
+        validation=summarize_validation(store.validation),
+        integrity=integrity.integrity,
+        integrity_detail=IntegrityDetail(integrity.codes, integrity.explanation),
+        signer=signer,
+        declaration=_declaration_report(declaration, basis, explanation),
+        provenance=build_provenance(store, limits),
+        error=None,
+        notes=tuple(notes),
+    )
+
+
+def _error_report(base: dict[str, object], kind: ErrorKind, message: str) -> Report:
+    return _report_without_store(
+        base,
+        _Read(
+            ReadOutcome(ReadKind.ERROR, error_kind=kind, message=message), Credentials.UNREADABLE
+        ),
+    )
+
+
+class Verifier:
+    """Checks assets with one native reader (one Context) built up front."""
+
+    def __init__(
+        self, options: CheckOptions | None = None, reader: ManifestReader | None = None
+    ) -> None:
+        self.options = options or CheckOptions()
+        self.reader = reader or ManifestReader(
+            self.options.trust_anchors_pem, self.options.allow_network
+        )
+
+    @property
+    def limits(self) -> Limits:
+        return self.options.limits
+
+    def check_path(self, path: str | Path, display: str | None = None) -> Report:
+        """Check one file. Never raises for anything the file contains or lacks."""
+        p = Path(path)
+        name = display if display is not None else str(path)
+        base: dict[str, object] = {"path": name, "size": None, "sha256": None, "media_type": None}
+        try:
+            return self._check_path(p, base)
+        except Exception as exc:  # a bug must still yield one report for this input
+            return _error_report(base, ErrorKind.INTERNAL, f"{type(exc).__name__}: {exc}")
+
+    def _check_path(self, p: Path, base: dict[str, object]) -> Report:
+        try:
+            st = p.stat()
+        except OSError as exc:
+            return _error_report(base, ErrorKind.UNREADABLE, exc.strerror or str(exc))
+        if not stat.S_ISREG(st.st_mode):
+            what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            return _error_report(
+                base, ErrorKind.UNSUPPORTED, f"{what}; only regular files are checked"
+            )
+        base["size"] = st.st_size
+        if st.st_size > self.limits.max_size:
+            return _error_report(
+                base,
+                ErrorKind.TOO_LARGE,
+                f"{st.st_size} bytes is over the limit of {self.limits.max_size} (max_size)",
+            )
+        try:
+            head, digest = _head_and_digest(p)
+        except OSError as exc:
+            return _error_report(base, ErrorKind.UNREADABLE, exc.strerror or str(exc))
+        base["sha256"] = digest
+        mime = media.detect(head, p.name)
+        base["media_type"] = mime
+        read = self._read_path(p, mime)
+        return build_report(base, read, self.limits)
+
+    def _read_path(self, p: Path, mime: str) -> _Read:
+        if p.suffix.lower() == SIDECAR_SUFFIX or mime == SIDECAR_TYPE:
+            outcome = self.reader.read_path(p, SIDECAR_TYPE)
+            return _Read(outcome, Credentials.SIDECAR, standalone=True)
+        outcome = self.reader.read_path(p, mime)
+        if outcome.kind in (ReadKind.NO_MANIFEST, ReadKind.REMOTE):
+            sidecar = p.with_suffix(SIDECAR_SUFFIX)
+            found = self._read_sidecar(sidecar, lambda data: self.reader.read_path(p, mime, data))
+            if found is not None:
+                return found
+        return _Read(outcome, _credentials_for(outcome))
+
+    def _read_sidecar(self, sidecar: Path, read: Callable[[bytes], ReadOutcome]) -> _Read | None:
+        try:
+            st = sidecar.stat()
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        note = f"manifest read from the sidecar {sidecar.name}"
+        if st.st_size > self.limits.max_size:
+            return _Read(
+                ReadOutcome(
+                    ReadKind.ERROR,
+                    error_kind=ErrorKind.TOO_LARGE,
+                    message=f"sidecar {sidecar.name} is over max_size",
+                ),
+                Credentials.UNREADABLE,
+                note=note,
+            )
+        try:
+            data = sidecar.read_bytes()
+        except OSError as exc:
+            return _Read(
+                ReadOutcome(ReadKind.ERROR, error_kind=ErrorKind.UNREADABLE, message=str(exc)),
+                Credentials.UNREADABLE,
+                note=note,
+            )
+        outcome = read(data)
+        return _Read(outcome, _credentials_for(outcome, Credentials.SIDECAR), note=note)
+
+    def check_bytes(
+        self,
+        data: bytes,
+        name: str = "-",
+        media_type: str | None = None,
+        sidecar: bytes | None = None,
+    ) -> Report:
+        """Check an asset held in memory (standard input, an upload)."""
+        base: dict[str, object] = {
+            "path": name,
+            "size": len(data),
+            "sha256": None,
+            "media_type": None,
+        }
+        try:
+            if len(data) > self.limits.max_size:
+                return _error_report(
+                    base,
+                    ErrorKind.TOO_LARGE,
+                    f"{len(data)} bytes is over the limit of {self.limits.max_size} (max_size)",
+                )
+            base["sha256"] = hashlib.sha256(data).hexdigest()
+            mime = media_type or media.detect(data[: media.SNIFF_BYTES], name)
+            base["media_type"] = mime
+            if mime == SIDECAR_TYPE:
+                outcome = self.reader.read_bytes(data, SIDECAR_TYPE)
+                return build_report(
+                    base, _Read(outcome, Credentials.SIDECAR, standalone=True), self.limits
+                )
+            outcome = self.reader.read_bytes(data, mime)
+            if sidecar is not None and outcome.kind in (ReadKind.NO_MANIFEST, ReadKind.REMOTE):
+                side = self.reader.read_bytes(data, mime, sidecar)
+                return build_report(
+                    base,
+                    _Read(
+                        side,
+                        _credentials_for(side, Credentials.SIDECAR),
+                        note="manifest read from the sidecar",
+                    ),
+                    self.limits,
+                )
+            return build_report(base, _Read(outcome, _credentials_for(outcome)), self.limits)
+        except Exception as exc:
+            return _error_report(base, ErrorKind.INTERNAL, f"{type(exc).__name__}: {exc}")
+
+
+def _credentials_for(
+    outcome: ReadOutcome, found: Credentials = Credentials.EMBEDDED
+) -> Credentials:
+    if outcome.kind is ReadKind.MANIFEST:
+        return found
+    if outcome.kind is ReadKind.NO_MANIFEST:
+        return Credentials.NONE
+    if outcome.kind is ReadKind.REMOTE:
+        return Credentials.REMOTE
+    return Credentials.UNREADABLE
+
+
+def _head_and_digest(p: Path) -> tuple[bytes, str]:
+    digest = hashlib.sha256()
+    head = b""
+    with p.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            if not head:
+                head = chunk[: media.SNIFF_BYTES]
+            digest.update(chunk)
+    return head, digest.hexdigest()
+
+
+_default: dict[CheckOptions, Verifier] = {}
+
+
+def _verifier(options: CheckOptions | None) -> Verifier:
+    key = options or CheckOptions()
+    if key not in _default:
+        _default[key] = Verifier(key)
+    return _default[key]
+
+
+def verify_path(path: str | Path, options: CheckOptions | None = None) -> Report:
+    """Check one file with a process-wide verifier for these options."""
+    return _verifier(options).check_path(path)
+
+
+def verify_bytes(
+    data: bytes, name: str = "-", media_type: str | None = None, options: CheckOptions | None = None
+) -> Report:
+    """Check an in-memory asset with a process-wide verifier for these options."""
+    return _verifier(options).check_bytes(data, name=name, media_type=media_type)

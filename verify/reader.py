@@ -1,0 +1,206 @@
+"""The only module that imports `c2pa`: read an asset's manifest store offline.
+
+It turns every outcome of the native reader, exceptions included, into a
+:class:`ReadOutcome` value: no manifest, a manifest store, a remote reference, or an
+error with a kind. Network access (remote manifests, OCSP) is off unless asked for.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import c2pa
+
+
+class ReadKind(StrEnum):
+    MANIFEST = "manifest"
+    NO_MANIFEST = "no_manifest"
+    REMOTE = "remote"
+    ERROR = "error"
+
+
+class ErrorKind(StrEnum):
+    """Why an input could not be checked (the report's `error.kind`)."""
+
+    UNSUPPORTED = "unsupported"
+    UNREADABLE = "unreadable"
+    MALFORMED = "malformed"
+    TOO_LARGE = "too_large"
+    TIMEOUT = "timeout"
+    CRASHED = "crashed"
+    INTERNAL = "internal"
+
+
+@dataclass(frozen=True)
+class ReadOutcome:
+    """What the native reader said about one asset."""
+
+    kind: ReadKind
+    store: Mapping[str, Any] | None = None
+    #: crJSON `signature` objects by manifest label (certificate subject, issuer, validity).
+    signature_details: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    remote_url: str | None = None
+    error_kind: ErrorKind | None = None
+    message: str | None = None
+    #: The library's exception class, for the report's evidence.
+    library_error: str | None = None
+
+
+_URL = re.compile(r"https?://[^\s\"'<>]+")
+
+#: Library exception class name -> error kind. `ManifestNotFound` is not an error.
+_ERROR_KINDS: dict[str, ErrorKind] = {
+    "NotSupported": ErrorKind.UNSUPPORTED,
+    "Io": ErrorKind.UNREADABLE,
+    "FileNotFound": ErrorKind.UNREADABLE,
+    "Other": ErrorKind.MALFORMED,
+    "Verify": ErrorKind.MALFORMED,
+    "Decoding": ErrorKind.MALFORMED,
+    "Encoding": ErrorKind.MALFORMED,
+    "Json": ErrorKind.MALFORMED,
+    "Manifest": ErrorKind.MALFORMED,
+    "Assertion": ErrorKind.MALFORMED,
+    "AssertionNotFound": ErrorKind.MALFORMED,
+    "ResourceNotFound": ErrorKind.MALFORMED,
+    "Signature": ErrorKind.MALFORMED,
+    "RemoteManifest": ErrorKind.MALFORMED,
+}
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the binding and of c2pa-rs, as the library reports them."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        binding = version("c2pa-python")
+    except PackageNotFoundError:  # pragma: no cover - only in odd installs
+        binding = "unknown"
+    return {"c2pa-python": binding, "c2pa-rs": str(c2pa.sdk_version())}
+
+
+def supported_mime_types() -> frozenset[str]:
+    """Media types the native reader accepts."""
+    return frozenset(c2pa.Reader.get_supported_mime_types())
+
+
+def error_name(exc: BaseException) -> str:
+    """`_C2paOther` -> `Other`; plain `C2paError` stays as it is."""
+    name = type(exc).__name__
+    return name.removeprefix("_C2pa") if name.startswith("_C2pa") else name
+
+
+def classify_exception(exc: BaseException) -> ReadOutcome:
+    """Map a library exception to an outcome (pure; tested without files)."""
+    message = str(exc)
+    name = error_name(exc)
+    if name == "ManifestNotFound":
+        return ReadOutcome(ReadKind.NO_MANIFEST, library_error=name, message=message)
+    if message.startswith("Remote:") or name == "RemoteManifest":
+        found = _URL.search(message)
+        return ReadOutcome(
+            ReadKind.REMOTE,
+            remote_url=found.group(0) if found else None,
+            message=message,
+            library_error=name,
+        )
+    if isinstance(exc, c2pa.C2paError):
+        kind = _ERROR_KINDS.get(name, ErrorKind.MALFORMED)
+    elif isinstance(exc, OSError):
+        kind = ErrorKind.UNREADABLE
+    else:
+        kind = ErrorKind.INTERNAL
+    return ReadOutcome(ReadKind.ERROR, error_kind=kind, message=message, library_error=name)
+
+
+def _signature_details(crjson_text: str) -> dict[str, Mapping[str, Any]]:
+    try:
+        doc = json.loads(crjson_text)
+    except ValueError:
+        return {}
+    out: dict[str, Mapping[str, Any]] = {}
+    manifests = doc.get("manifests") if isinstance(doc, dict) else None
+    if not isinstance(manifests, list):
+        return out
+    for m in manifests:
+        if (
+            isinstance(m, dict)
+            and isinstance(m.get("label"), str)
+            and isinstance(m.get("signature"), dict)
+        ):
+            out[m["label"]] = m["signature"]
+    return out
+
+
+class ManifestReader:
+    """Reads manifest stores with one native Context built up front.
+
+    Build one per process (or per worker) and reuse it: the Context carries the trust
+    anchors and the network settings. Not for sharing between threads.
+    """
+
+    def __init__(self, trust_anchors_pem: str | None = None, allow_network: bool = False) -> None:
+        self.allow_network = allow_network
+        self.settings = build_settings(trust_anchors_pem, allow_network)
+        self._context = c2pa.Context.from_dict(self.settings)
+
+    def read_path(
+        self, path: Path, mime: str | None, manifest_data: bytes | None = None
+    ) -> ReadOutcome:
+        """Read an asset from a file path (fastest: the library streams it)."""
+        try:
+            with path.open("rb") as fh:
+                return self._read(mime, fh, manifest_data)
+        except OSError as exc:
+            return ReadOutcome(
+                ReadKind.ERROR,
+                error_kind=ErrorKind.UNREADABLE,
+                message=str(exc),
+                library_error=None,
+            )
+
+    def read_bytes(
+        self, data: bytes, mime: str | None, manifest_data: bytes | None = None
+    ) -> ReadOutcome:
+        """Read an asset held in memory."""
+        return self._read(mime, io.BytesIO(data), manifest_data)
+
+    def _read(self, mime: str | None, stream: Any, manifest_data: bytes | None) -> ReadOutcome:
+        try:
+            reader = c2pa.Reader(mime, stream, manifest_data, context=self._context)
+        except Exception as exc:  # every library failure becomes a value
+            return classify_exception(exc)
+        try:
+            with reader:
+                store = json.loads(reader.json())
+                details = _signature_details(reader.crjson())
+        except Exception as exc:
+            return classify_exception(exc)
+        if not isinstance(store, dict):
+            return ReadOutcome(
+                ReadKind.ERROR,
+                error_kind=ErrorKind.MALFORMED,
+                message="manifest store is not an object",
+            )
+        return ReadOutcome(ReadKind.MANIFEST, store=store, signature_details=details)
+
+
+def build_settings(trust_anchors_pem: str | None, allow_network: bool) -> dict[str, Any]:
+    """c2pa-rs settings: offline unless asked, trust anchors when given."""
+    settings: dict[str, Any] = {
+        "verify": {
+            "remote_manifest_fetch": allow_network,
+            "ocsp_fetch": allow_network,
+        },
+    }
+    if not allow_network:
+        settings["core"] = {"allowed_network_hosts": []}
+    if trust_anchors_pem:
+        settings["trust"] = {"trust_anchors": trust_anchors_pem}
+    return settings

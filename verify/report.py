@@ -1,0 +1,137 @@
+"""The report: one frozen value per input, the single source of the JSON shape.
+
+Field names and enum values are an interface (pipelines parse them); the JSON Schema
+in `verify/schema/report.schema.json` describes them and is validated in the tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .declaration import Basis, Evidence, Origin
+from .integrity import Integrity, SignerTrust
+from .reader import ErrorKind
+
+SCHEMA_VERSION = "1.0"
+
+
+class Credentials(StrEnum):
+    NONE = "none"
+    EMBEDDED = "embedded"
+    SIDECAR = "sidecar"
+    REMOTE = "remote"
+    UNREADABLE = "unreadable"
+
+
+class ValidationState(StrEnum):
+    TRUSTED = "trusted"
+    VALID = "valid"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class ValidationSummary:
+    """The library's state and codes (ingredient codes prefixed `ingredient:`)."""
+
+    state: ValidationState | None
+    failures: tuple[str, ...] = ()
+    informational: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IntegrityDetail:
+    codes: tuple[str, ...]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signed the active manifest and whether that signer is recognised."""
+
+    trust: SignerTrust
+    trust_explanation: str
+    organization: str | None
+    common_name: str | None
+    issuer: str | None
+    signed_at: str | None
+    timestamped: bool
+    timestamp_authority: str | None = None
+    algorithm: str | None = None
+    serial_number: str | None = None
+    not_before: str | None = None
+    not_after: str | None = None
+
+
+@dataclass(frozen=True)
+class DeclarationReport:
+    """What the asset declares about AI, how strongly, and the evidence."""
+
+    origin: Origin
+    declares_ai: bool
+    basis: Basis
+    ai_tools: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class ProvenanceAction:
+    action: str
+    digital_source_type: str | None = None
+    source_type_from: str | None = None
+    software_agent: str | None = None
+    software_version: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class ProvenanceSigner:
+    organization: str | None
+    common_name: str | None
+    signed_at: str | None
+
+
+@dataclass(frozen=True)
+class ProvenanceNode:
+    """A manifest, or an ingredient without credentials (then `label` is null)."""
+
+    label: str | None
+    relationship: str
+    title: str | None
+    format: str | None
+    generator: str | None = None
+    signer: ProvenanceSigner | None = None
+    actions: tuple[ProvenanceAction, ...] = ()
+    origin: Origin | None = None
+    ingredients: tuple[ProvenanceNode, ...] = ()
+    #: The ingredient points back at a manifest already on the path (a cycle) or the
+    #: tree is deeper than the depth limit; its subtree is not repeated.
+    cut: bool = False
+
+
+@dataclass(frozen=True)
+class ReportError:
+    kind: ErrorKind
+    message: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything c2pa-verify says about one input."""
+
+    path: str
+    size: int | None
+    sha256: str | None
+    media_type: str | None
+    credentials: Credentials
+    validation: ValidationSummary
+    integrity: Integrity
+    integrity_detail: IntegrityDetail
+    signer: Signer | None
+    declaration: DeclarationReport
+    provenance: ProvenanceNode | None
+    error: ReportError | None
+    remote_url: str | None = None
+    notes: tuple[str, ...] = ()
+    schema_version: str = field(default=SCHEMA_VERSION)

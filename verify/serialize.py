@@ -1,0 +1,59 @@
+"""The one definition of the report's JSON form."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
+
+from .report import Report
+
+#: Top-level keys in the order they are written (schema_version first, for humans).
+_ORDER = (
+    "schema_version",
+    "path",
+    "size",
+    "sha256",
+    "media_type",
+    "credentials",
+    "remote_url",
+    "validation",
+    "integrity",
+    "integrity_detail",
+    "signer",
+    "declaration",
+    "provenance",
+    "error",
+    "notes",
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | frozenset | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The report as plain JSON types, keys in a stable order."""
+    plain = _plain(report)
+    assert isinstance(plain, dict)
+    return {key: plain[key] for key in _ORDER}
+
+
+def report_to_json(report: Report, indent: int | None = None) -> str:
+    """One JSON document; `indent=None` gives one line (JSONL)."""
+    separators = (",", ":") if indent is None else (",", ": ")
+    # ensure_ascii keeps control characters and odd code points from attacker-controlled
+    # manifest strings escaped, so a record is always exactly one safe line.
+    return json.dumps(
+        report_to_dict(report), indent=indent, separators=separators, ensure_ascii=True
+    )
