@@ -1,0 +1,91 @@
+"""Exit codes and the `--fail-on` policy (pure functions over reports)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import IntEnum, StrEnum
+
+from .integrity import Integrity, SignerTrust
+from .report import Credentials, Report, ValidationState
+
+
+class ExitCode(IntEnum):
+    """Process exit status of `c2pa-verify check`."""
+
+    #: Every input was checked and none matched `--fail-on`.
+    OK = 0
+    #: At least one input matched a `--fail-on` condition.
+    FAIL_ON_MATCHED = 1
+    #: Usage or configuration error (bad flag, unreadable trust anchors).
+    USAGE = 2
+    #: At least one input could not be checked (its report has an `error`).
+    NOT_CHECKED = 3
+
+
+class FailOn(StrEnum):
+    """Conditions that make `check` exit 1."""
+
+    TAMPERED = "tampered"
+    INVALID = "invalid"
+    UNTRUSTED = "untrusted"
+    AI = "ai"
+    NO_CREDENTIALS = "no-credentials"
+
+
+DEFAULT_FAIL_ON = frozenset({FailOn.TAMPERED})
+
+
+def matches(report: Report, condition: FailOn) -> bool:
+    """Whether one report meets one `--fail-on` condition."""
+    if condition is FailOn.TAMPERED:
+        return report.integrity in (Integrity.TAMPERED, Integrity.HISTORY_TAMPERED)
+    if condition is FailOn.INVALID:
+        return report.validation.state is ValidationState.INVALID or report.integrity in (
+            Integrity.TAMPERED,
+            Integrity.HISTORY_TAMPERED,
+            Integrity.MALFORMED,
+        )
+    if condition is FailOn.UNTRUSTED:
+        return report.signer is not None and report.signer.trust is not SignerTrust.TRUSTED
+    if condition is FailOn.AI:
+        return report.declaration.declares_ai
+    if condition is FailOn.NO_CREDENTIALS:
+        return report.credentials is Credentials.NONE
+    raise AssertionError(condition)  # pragma: no cover - exhaustive over FailOn
+
+
+class Tally:
+    """Running exit status over a stream of reports (keeps counts, not reports)."""
+
+    def __init__(self, fail_on: frozenset[FailOn] = DEFAULT_FAIL_ON) -> None:
+        self.fail_on = fail_on
+        self.total = 0
+        self.not_checked = 0
+        self.matched = 0
+
+    def add(self, report: Report) -> None:
+        self.total += 1
+        if report.error is not None:
+            self.not_checked += 1
+        elif any(matches(report, c) for c in self.fail_on):
+            self.matched += 1
+
+    @property
+    def code(self) -> ExitCode:
+        """3 if any input was not checked, else 1 if any matched, else 0.
+
+        "Not checked" wins: a batch with an unreadable input cannot vouch for all of it.
+        """
+        if self.not_checked:
+            return ExitCode.NOT_CHECKED
+        if self.matched:
+            return ExitCode.FAIL_ON_MATCHED
+        return ExitCode.OK
+
+
+def exit_code(reports: Iterable[Report], fail_on: frozenset[FailOn] = DEFAULT_FAIL_ON) -> ExitCode:
+    """The exit status for a finished batch."""
+    tally = Tally(fail_on)
+    for report in reports:
+        tally.add(report)
+    return tally.code
