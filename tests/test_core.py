@@ -1,0 +1,98 @@
+"""The core function: one report for every input, limits enforced."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from verify import CheckOptions, Limits, Verifier, verify_bytes, verify_path
+from verify.reader import ReadKind, ReadOutcome
+
+
+def test_too_large_is_not_read(tmp_path: Path, samples_dir: Path) -> None:
+    """A file over max_size is reported too_large without reading it."""
+    small = Verifier(CheckOptions(limits=Limits(max_size=100)))
+    report = small.check_path(samples_dir / "ai-generated.jpg")
+    assert report.error is not None and report.error.kind.value == "too_large"
+    assert report.sha256 is None
+    assert small.check_bytes(b"x" * 101).error is not None
+
+
+def test_directory_and_fifo_are_unsupported(tmp_path: Path) -> None:
+    """Only regular files are read; a FIFO would block forever."""
+    fifo = tmp_path / "pipe.jpg"
+    os.mkfifo(fifo)
+    for target in (tmp_path, fifo):
+        report = verify_path(target)
+        assert report.error is not None and report.error.kind.value == "unsupported"
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    """A missing path is unreadable."""
+    report = verify_path(tmp_path / "nope.png")
+    assert report.error is not None and report.error.kind.value == "unreadable"
+    assert report.credentials.value == "unreadable"
+
+
+def test_unreadable_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read that fails (permissions, I/O error) is unreadable, with the OS's reason."""
+    import verify.core
+
+    def deny(_: Path) -> tuple[bytes, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(verify.core, "_head_and_digest", deny)
+    p = tmp_path / "secret.jpg"
+    p.write_bytes(b"\xff\xd8\xff")
+    report = Verifier().check_path(p)
+    assert report.error is not None and report.error.kind.value == "unreadable"
+    assert report.error.message == "Permission denied"
+
+
+def test_empty_and_random_bytes() -> None:
+    """Empty and random inputs are unsupported, with a report."""
+    for data in (b"", os.urandom(4096)):
+        report = verify_bytes(data)
+        assert report.error is not None
+        assert report.error.kind.value == "unsupported"
+        assert report.declaration.origin.value == "undetermined"
+
+
+def test_bug_in_reader_still_yields_a_report(samples_dir: Path) -> None:
+    """An unexpected exception inside the pipeline becomes an internal error report."""
+
+    class Broken:
+        def read_path(self, *_: object) -> ReadOutcome:
+            raise RuntimeError("boom")
+
+        def read_bytes(self, *_: object) -> ReadOutcome:
+            raise RuntimeError("boom")
+
+    verifier = Verifier(reader=Broken())  # type: ignore[arg-type]
+    for report in (verifier.check_path(samples_dir / "captured.jpg"), verifier.check_bytes(b"x")):
+        assert report.error is not None
+        assert report.error.kind.value == "internal"
+        assert "boom" in report.error.message
+
+
+def test_hostile_store_from_reader(samples_dir: Path) -> None:
+    """A manifest store of absurd shape from the reader still gives a clean report."""
+
+    class Weird:
+        def read_path(self, *_: object) -> ReadOutcome:
+            store = {"active_manifest": ["x"], "manifests": {"a": {"assertions": "no"}}}
+            return ReadOutcome(ReadKind.MANIFEST, store=store)
+
+    report = Verifier(reader=Weird()).check_path(samples_dir / "captured.jpg")  # type: ignore[arg-type]
+    assert report.error is None
+    assert report.declaration.origin.value == "not_declared"
+    assert report.provenance is None
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, "1"])
+def test_limits_must_be_positive_integers(bad: object) -> None:
+    """A limit that is not a positive integer is a configuration error."""
+    with pytest.raises(ValueError, match="max_depth"):
+        Limits(max_depth=bad)  # type: ignore[arg-type]
