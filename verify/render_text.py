@@ -63,9 +63,10 @@ def verdict_line(report: Report) -> str:
     words = _ORIGIN_WORDS[decl.origin]
     if decl.ai_tools:
         words += f" ({', '.join(safe(t) for t in decl.ai_tools)})"
-    parts = [
-        f"Declares: {words}" if decl.origin is not Origin.NOT_DECLARED else "Declares " + words
-    ]
+    if decl.origin is Origin.NOT_DECLARED:
+        parts = ["No declaration found about how it was made: this does not mean it is authentic"]
+    else:
+        parts = [f"Declares: {words}"]
     if report.signer is not None:
         who = report.signer.organization or report.signer.common_name or "an unnamed signer"
         parts.append(f"signed by {safe(who)}")
