@@ -238,6 +238,12 @@ def build_report(base: dict[str, object], read: _Read, limits: Limits) -> Report
     )
 
 
+def error_report(path: str, kind: ErrorKind, message: str, size: int | None = None) -> Report:
+    """The report for an input that could not be checked at all (timed out, crashed, ...)."""
+    base: dict[str, object] = {"path": path, "size": size, "sha256": None, "media_type": None}
+    return _error_report(base, kind, message)
+
+
 def _error_report(base: dict[str, object], kind: ErrorKind, message: str) -> Report:
     return _report_without_store(
         base,

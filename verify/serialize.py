@@ -13,6 +13,7 @@ from .report import Report
 #: Top-level keys in the order they are written (schema_version first, for humans).
 _ORDER = (
     "schema_version",
+    "index",
     "path",
     "size",
     "sha256",
