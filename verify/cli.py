@@ -283,6 +283,11 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     help="Follow symbolic links to directories (each directory is entered once).",
 )
 @click.option(
+    "--no-fast-path",
+    is_flag=True,
+    help="Always run the native reader, even on JPEG/PNG files with no C2PA markers.",
+)
+@click.option(
     "--resume",
     type=click.Path(dir_okay=False),
     metavar="FILE.jsonl",
@@ -305,6 +310,7 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     exclude: tuple[str, ...],
     extensions: tuple[str, ...],
     follow_links: bool,
+    no_fast_path: bool,
     resume: str | None,
 ) -> None:
     """Check files, directories (recursively) or `-` (standard input)."""
@@ -312,6 +318,7 @@ def check(  # noqa: PLR0917 - click passes every option positionally
         trust_anchors_pem=load_anchors(trust_anchors),
         allow_network=allow_network,
         limits=Limits(max_size=max_size, max_depth=max_depth),
+        fast_path=not no_fast_path,
     )
     exts = frozenset(e.strip() for arg in extensions for e in arg.split(",") if e.strip())
     args = CheckArgs(
