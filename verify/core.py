@@ -217,6 +217,7 @@ def build_report(base: dict[str, object], read: _Read, limits: Limits) -> Report
         )
     signer = signer_of(store)
     declaration = classify_declaration(store, limits=limits)
+    classified = {store.active_label: declaration.origin} if store.active_label else {}
     if declaration.truncated:
         notes.append(f"the provenance walk stopped at max_depth={limits.max_depth}")
     explanation = None
@@ -236,7 +237,7 @@ def build_report(base: dict[str, object], read: _Read, limits: Limits) -> Report
         integrity_detail=IntegrityDetail(integrity.codes, integrity.explanation),
         signer=signer,
         declaration=_declaration_report(declaration, basis, explanation),
-        provenance=build_provenance(store, limits),
+        provenance=build_provenance(store, limits, classified),
         error=None,
         notes=tuple(notes),
     )
