@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 CORPUS = ROOT.parent / "shared" / "corpus"
 SCHEMA = ROOT / "verify" / "schema" / "report.schema.json"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_trust_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reads or writes the user's trust lists or config (subprocesses included)."""
+    with pytest.MonkeyPatch.context() as mp:
+        base = tmp_path_factory.mktemp("user-dirs")
+        mp.setenv("C2PA_VERIFY_CACHE_DIR", str(base / "cache"))
+        mp.setenv("C2PA_VERIFY_CONFIG", str(base / "config.toml"))
+        (base / "config.toml").write_text("")
+        for name in ("C2PA_VERIFY_TRUST_LISTS", "C2PA_VERIFY_TRUST_ANCHORS"):
+            mp.delenv(name, raising=False)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -22,30 +22,15 @@ from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
 from .render_text import render_report
 from .report import Report
 from .serialize import report_to_json
+from .trust.cli import TrustArgs, resolve_check_trust, trust_group, trust_options
 
 FORMATS = ("text", "json", "jsonl")
 
 
 class ConfigError(click.UsageError):
-    """Bad configuration (trust anchors, limits): exit status 2."""
+    """Bad configuration (trust lists and anchors, limits, output): exit status 2."""
 
     exit_code = int(ExitCode.USAGE)
-
-
-def load_anchors(paths: tuple[str, ...]) -> str | None:
-    """Concatenate PEM bundles; each must hold at least one certificate."""
-    if not paths:
-        return None
-    parts: list[str] = []
-    for name in paths:
-        try:
-            text = Path(name).read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read trust anchors {name!r}: {exc}") from exc
-        if "-----BEGIN CERTIFICATE-----" not in text:
-            raise ConfigError(f"trust anchors {name!r} hold no PEM certificate")
-        parts.append(text.strip() + "\n")
-    return "".join(parts)
 
 
 def _version_text() -> str:
@@ -152,12 +137,6 @@ def run_check(args: CheckArgs, out: IO[str]) -> ExitCode:
     help="Write the reports to this file instead of standard output.",
 )
 @click.option(
-    "--trust-anchors",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    help="PEM bundle of trusted root certificates (repeatable).",
-)
-@click.option(
     "--allow-network",
     is_flag=True,
     help="Allow fetching remote manifests and OCSP responses (off by default).",
@@ -182,21 +161,24 @@ def run_check(args: CheckArgs, out: IO[str]) -> ExitCode:
     show_default=True,
     help="Deepest ingredient link followed in the provenance walk.",
 )
+@trust_options
 def check(  # noqa: PLR0917 - click passes every option positionally
     paths: tuple[str, ...],
     fmt: str,
     output: str | None,
-    trust_anchors: tuple[str, ...],
     allow_network: bool,
     fail_on: tuple[str, ...],
     max_size: int,
     max_depth: int,
+    trust: TrustArgs,
 ) -> None:
     """Check files, directories (recursively) or `-` (standard input)."""
+    trust_lists, certs_dir = resolve_check_trust(trust)
     options = CheckOptions(
-        trust_anchors_pem=load_anchors(trust_anchors),
         allow_network=allow_network,
         limits=Limits(max_size=max_size, max_depth=max_depth),
+        trust_lists=trust_lists,
+        certs_dir=certs_dir,
     )
     args = CheckArgs(
         paths=paths,
@@ -215,6 +197,9 @@ def check(  # noqa: PLR0917 - click passes every option positionally
             out = sys.stdout
         code = run_check(args, out)
     sys.exit(int(code))
+
+
+main.add_command(trust_group)
 
 
 if __name__ == "__main__":  # pragma: no cover
