@@ -210,14 +210,16 @@ def select(
 def read_pem_list(path: str, origin: Origin) -> TrustList:
     """A user's PEM bundle as a list of signer anchors named by its path."""
     try:
-        text = Path(path).expanduser().read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TrustConfigError(f"cannot read trust anchors {path!r} ({origin}): {exc}") from exc
+        data = Path(path).expanduser().read_bytes()
+    except OSError as exc:
+        raise TrustConfigError(
+            f"cannot read trust anchors {path!r} ({origin}): {exc.strerror or exc}"
+        ) from exc
     try:
-        parse_certificates(text, f"trust anchors {path!r}")
+        parse_certificates(data, f"trust anchors {path!r}")
     except TrustListError as exc:
         raise TrustConfigError(f"{exc} ({origin})") from exc
-    return TrustList(name=path, kind=TrustKind.MANIFEST, anchors_pem=text)
+    return TrustList(name=path, kind=TrustKind.MANIFEST, anchors_pem=data.decode("ascii"))
 
 
 def _named_or_path(entry: str, store: TrustStore, origin: Origin) -> TrustList:

@@ -230,9 +230,13 @@ class TrustStore:
 
 
 def atomic_write(target: Path, data: bytes) -> None:
-    """Write to a temporary file beside `target`, flush it to disk, then rename it."""
+    """Write to a temporary file beside `target`, flush it to disk, then rename it.
+
+    Lists and certificates are public: the file is readable by all (mkstemp makes 0600).
+    """
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
