@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import media
+from . import fastpath, media
 from .declaration import Basis, Declaration, Origin, classify_declaration, declaration_basis
 from .integrity import Integrity, IntegrityAssessment, assess_integrity
 from .limits import DEFAULT_LIMITS, Limits
@@ -52,6 +53,9 @@ class CheckOptions:
     trust_lists: tuple[TrustList, ...] = ()
     #: Write each signer's certificate chain as PEM into this directory.
     certs_dir: str | None = None
+    #: Skip the native reader for JPEG/PNG files whose container shows no credentials
+    #: (verify/fastpath.py). Off only to compare against the full read.
+    fast_path: bool = True
 
     def all_trust_lists(self) -> tuple[TrustList, ...]:
         """`trust_lists`, plus `trust_anchors_pem` as a list of its own."""
@@ -217,6 +221,7 @@ def build_report(
     if signer is not None and evidence.problem:
         notes.append(f"the signer's certificates could not be read: {evidence.problem}")
     declaration = classify_declaration(store, limits=limits)
+    classified = {store.active_label: declaration.origin} if store.active_label else {}
     if declaration.truncated:
         notes.append(f"the provenance walk stopped at max_depth={limits.max_depth}")
     explanation = None
@@ -236,10 +241,16 @@ def build_report(
         integrity_detail=IntegrityDetail(integrity.codes, integrity.explanation),
         signer=signer,
         declaration=_declaration_report(declaration, basis, explanation),
-        provenance=build_provenance(store, limits),
+        provenance=build_provenance(store, limits, classified),
         error=None,
         notes=tuple(notes),
     )
+
+
+def error_report(path: str, kind: ErrorKind, message: str, size: int | None = None) -> Report:
+    """The report for an input that could not be checked at all (timed out, crashed, ...)."""
+    base: dict[str, object] = {"path": path, "size": size, "sha256": None, "media_type": None}
+    return _error_report(base, kind, message)
 
 
 def _error_report(base: dict[str, object], kind: ErrorKind, message: str) -> Report:
@@ -298,13 +309,13 @@ class Verifier:
                 f"{st.st_size} bytes is over the limit of {self.limits.max_size} (max_size)",
             )
         try:
-            head, digest = _head_and_digest(p)
+            scan = _scan_file(p)
         except OSError as exc:
             return _error_report(base, ErrorKind.UNREADABLE, exc.strerror or str(exc))
-        base["sha256"] = digest
-        mime = media.detect(head, p.name)
+        base["sha256"] = scan.digest
+        mime = media.detect(scan.head, p.name)
         base["media_type"] = mime
-        read = self._read_path(p, mime)
+        read = self._read_path(p, mime, scan)
         return self._report(base, read)
 
     def _report(self, base: dict[str, object], read: _Read) -> Report:
@@ -324,11 +335,14 @@ class Verifier:
             return dataclasses.replace(report, notes=(*report.notes, note))
         return report
 
-    def _read_path(self, p: Path, mime: str) -> _Read:
+    def _read_path(self, p: Path, mime: str, scan: _Scan) -> _Read:
         if p.suffix.lower() == SIDECAR_SUFFIX or mime == SIDECAR_TYPE:
             outcome = self.reader.read_path(p, SIDECAR_TYPE)
             return _Read(outcome, Credentials.SIDECAR, standalone=True)
-        outcome = self.reader.read_path(p, mime)
+        if self.options.fast_path and not scan.marked and _plain_container(p, mime, scan):
+            outcome = _NO_MANIFEST
+        else:
+            outcome = self.reader.read_path(p, mime)
         if outcome.kind in (ReadKind.NO_MANIFEST, ReadKind.REMOTE):
             sidecar = p.with_suffix(SIDECAR_SUFFIX)
             found = self._read_sidecar(sidecar, lambda data: self.reader.read_path(p, mime, data))
@@ -392,7 +406,10 @@ class Verifier:
             if mime == SIDECAR_TYPE:
                 outcome = self.reader.read_bytes(data, SIDECAR_TYPE)
                 return self._report(base, _Read(outcome, Credentials.SIDECAR, standalone=True))
-            outcome = self.reader.read_bytes(data, mime)
+            if self.options.fast_path and not fastpath.needs_reader(data, mime):
+                outcome = _NO_MANIFEST
+            else:
+                outcome = self.reader.read_bytes(data, mime)
             if sidecar is not None and outcome.kind in (ReadKind.NO_MANIFEST, ReadKind.REMOTE):
                 side = self.reader.read_bytes(data, mime, sidecar)
                 return self._report(
@@ -420,15 +437,60 @@ def _credentials_for(
     return Credentials.UNREADABLE
 
 
-def _head_and_digest(p: Path) -> tuple[bytes, str]:
+_NO_MANIFEST = ReadOutcome(ReadKind.NO_MANIFEST, message="no C2PA markers in the container")
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What one pass over a file gave: its hash, first bytes, and the fast-path facts."""
+
+    head: bytes
+    digest: str
+    size: int
+    #: A C2PA marker occurs somewhere in the file (the fast path does not apply).
+    marked: bool
+    #: The whole file, when it fit in the first read (else None).
+    data: bytes | None
+
+
+def _scan_file(p: Path) -> _Scan:
     digest = hashlib.sha256()
-    head = b""
+    markers = fastpath.MarkerScan()
+    first: bytes | None = None
+    size = 0
     with p.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
-            if not head:
-                head = chunk[: media.SNIFF_BYTES]
+            if first is None:
+                first = chunk
             digest.update(chunk)
-    return head, digest.hexdigest()
+            markers.feed(chunk)
+            size += len(chunk)
+    first = first or b""
+    whole = first if len(first) == size else None
+    return _Scan(first[: media.SNIFF_BYTES], digest.hexdigest(), size, markers.found, whole)
+
+
+def _plain_container(p: Path, mime: str, scan: _Scan) -> bool:
+    """The fast path's container check, in memory or with positioned reads of the file."""
+    if mime not in fastpath.FAST_TYPES:
+        return False
+    data = scan.data
+    if data is not None:
+        return fastpath.container_without_manifest(
+            mime, scan.size, lambda offset, n: data[offset : offset + n]
+        )
+    try:
+        fd = os.open(p, os.O_RDONLY)
+    except OSError:
+        return False  # the full read reports why
+    try:
+        return fastpath.container_without_manifest(
+            mime, scan.size, lambda offset, n: os.pread(fd, n, offset)
+        )
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 _default: dict[CheckOptions, Verifier] = {}

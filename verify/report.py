@@ -146,3 +146,6 @@ class Report:
     remote_url: str | None = None
     notes: tuple[str, ...] = ()
     schema_version: str = field(default=SCHEMA_VERSION)
+    #: Position of the input in a batch (0-based, in the order inputs were given), so that
+    #: records streamed in completion order can be matched to their inputs. None outside a batch.
+    index: int | None = None
