@@ -5,7 +5,6 @@ stdout carries only reports; notes and summaries go to stderr.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -79,14 +78,6 @@ class CheckArgs:
     progress: bool | None = None
 
 
-def default_jobs() -> int:
-    """The CPUs this process may run on (the affinity mask, as containers set it)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
 def _single_document(args: CheckArgs) -> bool:
     """`-f json` writes one object for one file argument, an array otherwise."""
     paths = args.paths
@@ -148,7 +139,7 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     progress = Progress.wanted() if args.progress is None else args.progress
     with ExitStack() as stack:
         listing = _open_list(args, stack)
-        pool = WorkerPool(args.options, jobs=args.jobs or default_jobs(), timeout=args.timeout)
+        pool = WorkerPool(args.options, jobs=args.jobs, timeout=args.timeout)
         finished = False
         try:
             with Progress(progress) as bar:
