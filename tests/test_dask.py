@@ -68,6 +68,7 @@ def test_cluster_records_equal_the_cli_jsonl(cluster_client: Client) -> None:
     bag = check_urls(urls, cli_options(), npartitions=4)
     lines = cluster_client.compute(to_jsonl(bag)).result(timeout=WAIT)
     by_index = sorted(lines, key=lambda line: json.loads(line)["index"])
+    assert len(by_index) == len(urls) > 20
     assert by_index == cli_jsonl("--trust-anchors", ANCHORS, "samples")
     workers = cluster_client.run(os.getpid, workers=None)
     assert len(set(workers.values())) == 2
@@ -77,7 +78,7 @@ def test_cluster_records_equal_the_cli_jsonl(cluster_client: Client) -> None:
 def test_expand_urls_matches_the_cli_walk(tmp_path: Path) -> None:
     """Directory expansion gives the CLI's inputs in the CLI's order, selection included."""
     selection = Selection(include=("*.jpg", "*.c2pa"), exclude=("ai-*",))
-    args = ["samples", "samples/captured.tif", "nowhere.jpg"]
+    args = ["./samples", "./samples/captured.tif", "nowhere.jpg", "samples/remote/"]
     want = [i.path for i in expand(args, selection)]
     assert list(expand_urls(args, selection)) == want
     assert list(expand_urls(["samples/"])) == [i.path for i in expand(["samples/"])]

@@ -61,7 +61,7 @@ def _is_url(name: str) -> bool:
 
 
 def _display(name: str) -> str:
-    """Names as the command line writes them: local paths normalised like pathlib does."""
+    """A directory's name as the command line joins it: local paths normalised by pathlib."""
     if _is_url(name):
         return name.rstrip("/") or name
     return str(Path(name))
@@ -87,17 +87,16 @@ def expand_urls(
     for url in urls:
         if url == STDIN:
             raise ValueError("standard input cannot be checked on a cluster")
-        name = _display(url)
         try:
             fs, path = _open_fs(url, options)
             is_dir = fs.isdir(path) and not fs.info(path).get("islink", False)
         except Exception:  # reported by the check: one record for this input
-            yield name
+            yield url
             continue
         if is_dir:
-            yield from _walk(fs, path, name, selection)
+            yield from _walk(fs, path, _display(url), selection)
         else:
-            yield name
+            yield url  # a file keeps the name it was given, as on the command line
 
 
 def _walk(fs: AbstractFileSystem, root: str, root_name: str, selection: Selection) -> Iterator[str]:
