@@ -23,6 +23,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
 from .pool import WorkerPool
 from .progress import Progress
+from .server.command import serve
 from .writers import OutputFormat, make_writer
 
 
@@ -357,6 +358,9 @@ def _appends_to_resume(output: str | None, resume: str | None, fmt: OutputFormat
     if same and fmt is not OutputFormat.JSONL:
         raise click.UsageError("-o may name the --resume file only with -f jsonl")
     return same
+
+
+main.add_command(serve)
 
 
 if __name__ == "__main__":  # pragma: no cover
