@@ -24,29 +24,14 @@ from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
 from .pool import WorkerPool
 from .progress import Progress
 from .server.command import serve
+from .trust.cli import TrustArgs, resolve_check_trust, trust_group, trust_options
 from .writers import OutputFormat, make_writer
 
 
 class ConfigError(click.UsageError):
-    """Bad configuration (trust anchors, limits): exit status 2."""
+    """Bad configuration (trust lists and anchors, limits, output): exit status 2."""
 
     exit_code = int(ExitCode.USAGE)
-
-
-def load_anchors(paths: tuple[str, ...]) -> str | None:
-    """Concatenate PEM bundles; each must hold at least one certificate."""
-    if not paths:
-        return None
-    parts: list[str] = []
-    for name in paths:
-        try:
-            text = Path(name).read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read trust anchors {name!r}: {exc}") from exc
-        if "-----BEGIN CERTIFICATE-----" not in text:
-            raise ConfigError(f"trust anchors {name!r} hold no PEM certificate")
-        parts.append(text.strip() + "\n")
-    return "".join(parts)
 
 
 def _version_text() -> str:
@@ -204,12 +189,6 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     help="Write the reports to this file instead of standard output.",
 )
 @click.option(
-    "--trust-anchors",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    help="PEM bundle of trusted root certificates (repeatable).",
-)
-@click.option(
     "--allow-network",
     is_flag=True,
     help="Allow fetching remote manifests and OCSP responses (off by default).",
@@ -284,20 +263,26 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     help="Follow symbolic links to directories (each directory is entered once).",
 )
 @click.option(
+    "--no-fast-path",
+    is_flag=True,
+    help="Always run the native reader, even on JPEG/PNG files with no C2PA markers.",
+)
+@click.option(
     "--resume",
     type=click.Path(dir_okay=False),
     metavar="FILE.jsonl",
     help="Skip inputs whose path is already recorded in this JSONL file.",
 )
+@trust_options
 def check(  # noqa: PLR0917 - click passes every option positionally
     paths: tuple[str, ...],
     fmt: str,
     output: str | None,
-    trust_anchors: tuple[str, ...],
     allow_network: bool,
     fail_on: tuple[str, ...],
     max_size: int,
     max_depth: int,
+    trust: TrustArgs,
     jobs: int | None,
     timeout: float,
     ordered: bool,
@@ -306,13 +291,17 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     exclude: tuple[str, ...],
     extensions: tuple[str, ...],
     follow_links: bool,
+    no_fast_path: bool,
     resume: str | None,
 ) -> None:
     """Check files, directories (recursively) or `-` (standard input)."""
+    trust_lists, certs_dir = resolve_check_trust(trust)
     options = CheckOptions(
-        trust_anchors_pem=load_anchors(trust_anchors),
         allow_network=allow_network,
         limits=Limits(max_size=max_size, max_depth=max_depth),
+        trust_lists=trust_lists,
+        certs_dir=certs_dir,
+        fast_path=not no_fast_path,
     )
     exts = frozenset(e.strip() for arg in extensions for e in arg.split(",") if e.strip())
     args = CheckArgs(
@@ -360,6 +349,7 @@ def _appends_to_resume(output: str | None, resume: str | None, fmt: OutputFormat
     return same
 
 
+main.add_command(trust_group)
 main.add_command(serve)
 
 

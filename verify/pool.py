@@ -465,8 +465,10 @@ class WorkerPool:
         return error_report(job.task.name, kind, message)
 
     def _resolve(self, job: _Job, report: Report) -> None:
-        if job.index is not None:
-            report = dataclasses.replace(report, index=job.index)
+        if job.index is not None and report.index != job.index:
+            # The report was just unpickled (or built) here and nothing else holds it:
+            # setting the field in place spares a copy of the whole report per input.
+            object.__setattr__(report, "index", job.index)
         if not job.future.done():
             job.future.set_result(report)
             self._slots.release()

@@ -12,6 +12,7 @@ from enum import StrEnum
 from .declaration import Basis, Evidence, Origin
 from .integrity import Integrity, SignerTrust
 from .reader import ErrorKind
+from .trust.policy import Revocation, RevocationSource
 
 SCHEMA_VERSION = "1.1"
 
@@ -61,6 +62,16 @@ class Signer:
     serial_number: str | None = None
     not_before: str | None = None
     not_after: str | None = None
+    #: The list that recognised the signer (`C2PA Trust List`, a PEM path), or None.
+    trust_list: str | None = None
+    #: Recognised because its certificate is on an allowed list (matched by us, not c2pa-rs).
+    allowed_list_match: bool = False
+    #: Whether c2pa-rs trusts the timestamp; None when there is none or it said nothing.
+    timestamp_trusted: bool | None = None
+    #: SHA-256 of the signer certificate's DER (the `--certs` file name), if readable.
+    certificate_sha256: str | None = None
+    revocation: Revocation = Revocation.NOT_CHECKED
+    revocation_source: RevocationSource | None = None
 
 
 @dataclass(frozen=True)

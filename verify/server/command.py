@@ -20,7 +20,8 @@ from .config import (
     ServerConfigError,
     load_test_hook,
 )
-from .trust import describe_anchor_files
+from ..trust.cli import TrustArgs, resolve_trust, trust_options
+from .trust import describe_lists
 
 #: Connections the kernel queues while the workers start.
 BACKLOG = 2048
@@ -79,12 +80,6 @@ def _url(sock: socket.socket) -> tuple[str, int, str]:
     help="Seconds per upload before its worker is replaced (504); 0: no limit.",
 )
 @click.option(
-    "--trust-anchors",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    help="PEM bundle of trusted root certificates (repeatable), loaded once per worker.",
-)
-@click.option(
     "--max-depth",
     type=click.IntRange(min=1),
     default=DEFAULT_LIMITS.max_depth,
@@ -105,19 +100,20 @@ def _url(sock: socket.socket) -> tuple[str, int, str]:
     show_default=True,
     help="Level of the server's own log lines (access lines are always written).",
 )
+@trust_options
 def serve(  # noqa: PLR0917 - click passes every option positionally
     host: str,
     port: int,
     workers: int | None,
     max_body: int,
     timeout: float,
-    trust_anchors: tuple[str, ...],
+    trust: TrustArgs,
     max_depth: int,
     max_connections: int,
     log_level: str,
 ) -> None:
     """Serve POST /v1/verify over HTTP (needs the [server] extra). Never uses the network."""
-    from ..cli import ConfigError, default_jobs, load_anchors
+    from ..cli import ConfigError, default_jobs
 
     try:
         import uvicorn
@@ -131,19 +127,21 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
         ) from exc
 
     log = JsonLog()
+    resolved = resolve_trust(trust)
     try:
         hook = load_test_hook()
         config = ServerConfig(
             options=CheckOptions(
-                trust_anchors_pem=load_anchors(trust_anchors),
                 allow_network=False,
                 limits=Limits(max_size=max_body, max_depth=max_depth),
+                trust_lists=resolved.lists,
+                certs_dir=resolved.certs,
             ),
             workers=workers or default_jobs(),
             max_body=max_body,
             timeout=timeout or None,
             max_connections=max_connections,
-            trust=describe_anchor_files(trust_anchors),
+            trust=describe_lists(resolved.lists, resolved.stored),
             before_check=hook,
         )
     except ServerConfigError as exc:
@@ -184,7 +182,8 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
             workers=config.workers,
             max_body=config.max_body,
             timeout=config.timeout,
-            trust_anchors=config.trust.certificates,
+            trust_lists=[s.name for s in config.trust.sources],
+            trust_certificates=config.trust.certificates,
         )
         try:
             server.run(sockets=[sock])

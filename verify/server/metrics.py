@@ -20,6 +20,7 @@ from prometheus_client import (
 )
 
 from ..report import Report
+from .trust import TrustStatus
 
 #: Routes that get their own label; anything else is counted as "other".
 ROUTES = frozenset({"/v1/verify", "/healthz", "/readyz", "/metrics", "/openapi.json"})
@@ -87,14 +88,21 @@ class Metrics:
             "Live worker processes (started on demand, up to --workers).",
             registry=r,
         )
-        self.trust_anchors = Gauge(
-            "c2pa_verify_trust_anchor_certificates",
-            "Trust anchor certificates the workers were given.",
+        self.trust_certificates = Gauge(
+            "c2pa_verify_trust_certificates",
+            "Certificates in the trust lists the workers were given, by list.",
+            ["list", "kind"],
+            registry=r,
+        )
+        self.trust_modified = Gauge(
+            "c2pa_verify_trust_list_timestamp_seconds",
+            "When each trust list was fetched (`trust update`) or its PEM file written.",
+            ["list", "kind"],
             registry=r,
         )
         self.trust_loaded = Gauge(
-            "c2pa_verify_trust_anchors_loaded_timestamp_seconds",
-            "When the service loaded its trust anchors (Unix time).",
+            "c2pa_verify_trust_loaded_timestamp_seconds",
+            "When the service loaded its trust lists (Unix time).",
             registry=r,
         )
         self.build = Info("c2pa_verify_build", "Versions of c2pa-verify and c2pa-python.", registry=r)
@@ -111,6 +119,18 @@ class Metrics:
         self.verdicts.labels(
             origin=report.declaration.origin.value, integrity=report.integrity.value
         ).inc()
+
+    def set_trust(self, trust: TrustStatus) -> None:
+        """The trust lists in use (labels come from the configuration, never a client)."""
+        self.trust_loaded.set(trust.loaded_at)
+        for source in trust.sources:
+            self.trust_certificates.labels(list=source.name, kind=source.kind).set(
+                source.certificates
+            )
+            if source.modified is not None:
+                self.trust_modified.labels(list=source.name, kind=source.kind).set(
+                    source.modified
+                )
 
     def observe_upload(self, size: int) -> None:
         self.upload_bytes.observe(size)

@@ -78,18 +78,23 @@ READINESS_SCHEMA: dict[str, Any] = {
         "trust": {
             "type": "object",
             "properties": {
-                "anchors_configured": {"type": "boolean"},
+                "loaded": {"type": "boolean", "description": "at least one certificate"},
                 "certificates": {"type": "integer"},
                 "loaded_age_seconds": {"type": "integer"},
-                "sources": {
+                "lists": {
                     "type": "array",
                     "items": {
                         "type": "object",
                         "properties": {
                             "name": {"type": "string"},
+                            "kind": {"type": "string", "enum": ["manifest", "tsa"]},
                             "certificates": {"type": "integer"},
                             "sha256": {"type": "string"},
-                            "age_seconds": {"type": ["integer", "null"]},
+                            "age_seconds": {
+                                "type": ["integer", "null"],
+                                "description": "since `trust update` fetched it, or the"
+                                " PEM file was written",
+                            },
                         },
                     },
                 },

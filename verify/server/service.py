@@ -83,8 +83,7 @@ class Service:
         # Submissions are admitted here, so the pool's own bound never blocks the loop.
         self._admission = asyncio.Semaphore(pool.max_pending)
         metrics.watch_workers(lambda: len(pool.worker_pids))
-        metrics.trust_anchors.set(config.trust.certificates)
-        metrics.trust_loaded.set(config.trust.loaded_at)
+        metrics.set_trust(config.trust)
         libs = library_versions()
         metrics.build.info(
             {"version": __version__, "c2pa_python": libs["c2pa-python"], "c2pa_rs": libs["c2pa-rs"]}

@@ -1,13 +1,10 @@
-"""What the service says about its trust anchors (for `/readyz` and `/metrics`).
+"""What the service says about its trust lists (for `/readyz` and `/metrics`).
 
-The anchors are read once by the command and given to every worker, which builds its
-c2pa Context with them once. This module only describes them: how many certificates,
-from which files, and how old those files are, so an operator can see a stale bundle.
-
-Hook for richer trust configuration (named trust lists fetched into a cache, with their
-fetch time): build a :class:`TrustStatus` with one :class:`TrustSource` per list, its
-``modified`` set to the fetch time, and hand it to the server config; the readiness
-probe and the metrics report whatever sources it holds.
+The command resolves the lists once (as `check` does: flags, environment, config file,
+downloaded lists) and gives them to every worker, which builds its c2pa Context with them
+once. This module only describes them: how many certificates each holds, a digest, and
+how old it is (a downloaded list: since `trust update` fetched it; a PEM file: since it
+was last written), so an operator can see a stale list.
 """
 
 from __future__ import annotations
@@ -16,17 +13,23 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from ..trust.lists import TrustList
+from ..trust.store import StoredList
 
 PEM_BEGIN = "-----BEGIN CERTIFICATE-----"
 
 
 @dataclass(frozen=True)
 class TrustSource:
-    """One bundle of anchors: where it came from and when it was last changed."""
+    """One trust list: its name, what it holds, and when it was fetched or written."""
 
     name: str
+    #: `manifest` (signer anchors) or `tsa` (time-stamp authorities).
+    kind: str
     certificates: int
     sha256: str
     #: When the bundle was written (file mtime, or a trust list's fetch time), epoch seconds.
@@ -35,7 +38,7 @@ class TrustSource:
 
 @dataclass(frozen=True)
 class TrustStatus:
-    """The anchors the workers were given, and when the service loaded them."""
+    """The lists the workers were given, and when the service loaded them."""
 
     sources: tuple[TrustSource, ...] = ()
     loaded_at: float = field(default_factory=time.time)
@@ -52,12 +55,13 @@ class TrustStatus:
         """The JSON form used by `/readyz` (ages in whole seconds)."""
         at = time.time() if now is None else now
         return {
-            "anchors_configured": self.configured,
+            "loaded": self.configured,
             "certificates": self.certificates,
             "loaded_age_seconds": max(0, round(at - self.loaded_at)),
-            "sources": [
+            "lists": [
                 {
                     "name": s.name,
+                    "kind": s.kind,
                     "certificates": s.certificates,
                     "sha256": s.sha256,
                     "age_seconds": None if s.modified is None else max(0, round(at - s.modified)),
@@ -68,26 +72,34 @@ class TrustStatus:
 
 
 def count_certificates(pem: str) -> int:
-    """Certificates in a PEM bundle (the BEGIN markers; the library parses them)."""
+    """Certificates in a PEM bundle (its BEGIN markers; the lists were parsed on loading)."""
     return pem.count(PEM_BEGIN)
 
 
-def describe_anchor_files(paths: Sequence[str]) -> TrustStatus:
-    """Describe PEM files already validated by the command (unreadable ones count zero)."""
-    sources: list[TrustSource] = []
-    for name in paths:
-        p = Path(name)
-        try:
-            data = p.read_bytes()
-            modified: float | None = p.stat().st_mtime
-        except OSError:
-            data, modified = b"", None
-        sources.append(
+def _modified(trust_list: TrustList, stored: Sequence[StoredList]) -> float | None:
+    """When a list was fetched (downloaded lists) or its PEM file written (user files)."""
+    for entry in stored:
+        if entry.title == trust_list.name:
+            return datetime.fromisoformat(entry.fetched_at).timestamp()
+    try:
+        return Path(trust_list.name).expanduser().stat().st_mtime
+    except OSError:
+        return None
+
+
+def describe_lists(
+    lists: Sequence[TrustList], stored: Sequence[StoredList] = ()
+) -> TrustStatus:
+    """Describe the lists the workers are given; `stored` are the downloaded ones."""
+    return TrustStatus(
+        tuple(
             TrustSource(
-                name=name,
-                certificates=count_certificates(data.decode("ascii", "replace")),
-                sha256=hashlib.sha256(data).hexdigest(),
-                modified=modified,
+                name=item.name,
+                kind=item.kind.value,
+                certificates=count_certificates(item.anchors_pem),
+                sha256=hashlib.sha256(item.anchors_pem.encode("ascii", "replace")).hexdigest(),
+                modified=_modified(item, stored),
             )
+            for item in lists
         )
-    return TrustStatus(tuple(sources))
+    )
