@@ -93,7 +93,7 @@ def request_id(scope: Scope) -> str:
     """The client's X-Request-ID when it is safe to echo, else a new one."""
     for name, value in scope.get("headers", []):
         if name == REQUEST_ID_HEADER.encode():
-            text = value.decode("latin-1")
+            text: str = value.decode("latin-1")
             if _SAFE_ID.fullmatch(text):
                 return text
     return uuid.uuid4().hex

@@ -9,6 +9,7 @@ import click
 
 from ..core import CheckOptions
 from ..limits import DEFAULT_LIMITS, Limits
+from ..trust.cli import TrustArgs, resolve_trust, trust_options
 from .config import (
     DEFAULT_HOST,
     DEFAULT_MAX_BODY,
@@ -20,7 +21,6 @@ from .config import (
     ServerConfigError,
     load_test_hook,
 )
-from ..trust.cli import TrustArgs, resolve_trust, trust_options
 from .trust import describe_lists
 
 #: Connections the kernel queues while the workers start.

@@ -33,7 +33,7 @@ SIZE_BUCKETS = tuple(float(1024 * 4**i) for i in range(11))
 EXPOSITION_TYPE = CONTENT_TYPE_LATEST
 
 # The `_created` series double the output and say only when the process started.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 
 def route_label(path: str) -> str:
@@ -105,7 +105,9 @@ class Metrics:
             "When the service loaded its trust lists (Unix time).",
             registry=r,
         )
-        self.build = Info("c2pa_verify_build", "Versions of c2pa-verify and c2pa-python.", registry=r)
+        self.build = Info(
+            "c2pa_verify_build", "Versions of c2pa-verify and c2pa-python.", registry=r
+        )
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests.labels(route=route, method=method, status=str(status)).inc()
@@ -128,9 +130,7 @@ class Metrics:
                 source.certificates
             )
             if source.modified is not None:
-                self.trust_modified.labels(list=source.name, kind=source.kind).set(
-                    source.modified
-                )
+                self.trust_modified.labels(list=source.name, kind=source.kind).set(source.modified)
 
     def observe_upload(self, size: int) -> None:
         self.upload_bytes.observe(size)

@@ -21,7 +21,7 @@ from .metrics import Metrics
 from .upload import OCTET_STREAM, Upload, choose_media_type
 
 
-class ServiceUnavailable(Exception):  # noqa: N818 - an outcome of the request, mapped to 503
+class ServiceUnavailable(Exception):
     """The service is shutting down or its workers cannot start."""
 
 
@@ -112,7 +112,9 @@ class Service:
     async def check(self, upload: Upload) -> Report:
         """One report for one upload: unsupported media, or the pool's answer."""
         self.metrics.observe_upload(len(upload.data))
-        mime = choose_media_type(upload.data[: media.SNIFF_BYTES], upload.declared_type, upload.name)
+        mime = choose_media_type(
+            upload.data[: media.SNIFF_BYTES], upload.declared_type, upload.name
+        )
         if mime not in self.supported:
             return self.unsupported(upload, mime)
         if self.closing:
@@ -166,4 +168,3 @@ class Service:
         """Finish the checks in flight (bounded by `timeout`), then stop the workers."""
         self.closing = True
         self.pool.close(timeout)
-

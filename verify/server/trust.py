@@ -87,9 +87,7 @@ def _modified(trust_list: TrustList, stored: Sequence[StoredList]) -> float | No
         return None
 
 
-def describe_lists(
-    lists: Sequence[TrustList], stored: Sequence[StoredList] = ()
-) -> TrustStatus:
+def describe_lists(lists: Sequence[TrustList], stored: Sequence[StoredList] = ()) -> TrustStatus:
     """Describe the lists the workers are given; `stored` are the downloaded ones."""
     return TrustStatus(
         tuple(

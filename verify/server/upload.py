@@ -47,7 +47,7 @@ ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg"}
 TIFF_BASED = frozenset({"image/x-adobe-dng", "image/dng", "image/x-nikon-nef", "image/x-sony-arw"})
 
 
-class BodyTooLarge(Exception):  # noqa: N818 - an outcome of the request, mapped to 413
+class BodyTooLarge(Exception):
     """The request body is over the configured limit."""
 
     def __init__(self, limit: int, declared: int | None = None) -> None:
@@ -57,7 +57,7 @@ class BodyTooLarge(Exception):  # noqa: N818 - an outcome of the request, mapped
         super().__init__(f"{size} is over the limit of {limit} bytes (--max-body)")
 
 
-class MalformedUpload(Exception):  # noqa: N818 - an outcome of the request, mapped to 422
+class MalformedUpload(Exception):
     """The request cannot be read as an upload (bad framing, bad multipart, no file)."""
 
 
