@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request, Response
@@ -36,7 +39,17 @@ def _problem(status: int, detail: str) -> JSONResponse:
 
 def create_app(service: Service, log: JsonLog | None = None) -> FastAPI:
     """The FastAPI application over a started :class:`Service`."""
+    journal = log or JsonLog()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Runs after uvicorn drained the requests in flight, before it exits.
+        await asyncio.to_thread(service.close)
+        journal.write("stopped")
+
     app = FastAPI(
+        lifespan=lifespan,
         title=TITLE,
         version=__version__,
         description=DESCRIPTION,
@@ -44,7 +57,7 @@ def create_app(service: Service, log: JsonLog | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.add_middleware(AccessLogMiddleware, log=log or JsonLog(), metrics=service.metrics)
+    app.add_middleware(AccessLogMiddleware, log=journal, metrics=service.metrics)
 
     def answer(request: Request, report: Report) -> Response:
         service.metrics.observe_report(report)

@@ -25,8 +25,6 @@ from .trust import describe_lists
 
 #: Connections the kernel queues while the workers start.
 BACKLOG = 2048
-#: Seconds given to requests in flight after SIGTERM/SIGINT, beyond the check timeout.
-SHUTDOWN_GRACE = 5.0
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -171,7 +169,7 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
                 http="h11",
                 server_header=False,
                 limit_concurrency=max_connections,
-                timeout_graceful_shutdown=int((config.timeout or 30.0) + SHUTDOWN_GRACE),
+                timeout_graceful_shutdown=int(config.shutdown_seconds),
             )
         )
         log.write(
@@ -186,9 +184,13 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
             trust_certificates=config.trust.certificates,
         )
         try:
+            # On SIGTERM/SIGINT uvicorn drains the requests in flight, runs the app's
+            # shutdown (which closes the pool and logs `stopped`), then re-raises the
+            # signal; this `finally` covers the other ways out.
             server.run(sockets=[sock])
         finally:
-            service.close(timeout=(config.timeout or 30.0) + SHUTDOWN_GRACE)
-            log.write("stopped")
+            if not service.closing:
+                service.close()
+                log.write("stopped")
     if not server.started:  # uvicorn logged why
         sys.exit(1)

@@ -18,6 +18,8 @@ DEFAULT_MAX_BODY = 100 * 1024 * 1024
 DEFAULT_TIMEOUT = 30.0
 #: Open connections at most; more get 503 at once. Bounds memory at this x max_body.
 DEFAULT_MAX_CONNECTIONS = 256
+#: Seconds given to requests in flight after SIGTERM/SIGINT, beyond the check timeout.
+SHUTDOWN_GRACE = 5.0
 
 #: Test-only: "module:function" run in each worker before every check (a
 #: :data:`~verify.pool.BeforeCheck`), so tests can make a chosen upload hang. Never set
@@ -41,6 +43,11 @@ class ServerConfig:
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     trust: TrustStatus = field(default_factory=TrustStatus)
     before_check: BeforeCheck | None = None
+
+    @property
+    def shutdown_seconds(self) -> float:
+        """How long a shutdown waits for the checks in flight before killing workers."""
+        return (self.timeout or DEFAULT_TIMEOUT) + SHUTDOWN_GRACE
 
     def __post_init__(self) -> None:
         if self.options.allow_network:

@@ -164,7 +164,7 @@ class Service:
         }
         return reason is None, body
 
-    def close(self, timeout: float) -> None:
-        """Finish the checks in flight (bounded by `timeout`), then stop the workers."""
+    def close(self) -> None:
+        """Finish the checks in flight (bounded by the shutdown time), then stop the workers."""
         self.closing = True
-        self.pool.close(timeout)
+        self.pool.close(self.config.shutdown_seconds)
