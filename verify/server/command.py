@@ -8,7 +8,8 @@ import sys
 import click
 
 from ..core import CheckOptions
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import Limits
+from ..options import max_depth_option
 from ..trust.cli import TrustArgs, resolve_trust, trust_options
 from .config import (
     DEFAULT_HOST,
@@ -77,13 +78,7 @@ def _url(sock: socket.socket) -> tuple[str, int, str]:
     show_default=True,
     help="Seconds per upload before its worker is replaced (504); 0: no limit.",
 )
-@click.option(
-    "--max-depth",
-    type=click.IntRange(min=1),
-    default=DEFAULT_LIMITS.max_depth,
-    show_default=True,
-    help="Deepest ingredient link followed in the provenance walk.",
-)
+@max_depth_option
 @click.option(
     "--max-connections",
     type=click.IntRange(min=1),
