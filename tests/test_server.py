@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -405,3 +406,11 @@ def test_serve_stops_cleanly_on_sigterm() -> None:
     assert proc.events("stopped")
     with pytest.raises(httpx.ConnectError):
         httpx.get(proc.url + "/healthz", timeout=CLIENT_TIMEOUT)
+
+
+def test_serve_without_the_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without uvicorn installed, serve exits 2 naming the [server] extra."""
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    result = CliRunner().invoke(main, ["serve", "--port", "0"])
+    assert result.exit_code == 2
+    assert "c2pa-verify[server]" in result.output
