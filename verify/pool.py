@@ -143,9 +143,10 @@ def _default_context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has already imported the library: a replaced
-        # worker is ready in milliseconds instead of re-importing everything.
-        ctx.set_forkserver_preload(["verify.core"])
+        # Workers fork from a server that has already imported the library (verify/reader.py
+        # imports c2pa only on first use, so it is named here): a replaced worker is ready
+        # in milliseconds instead of re-importing everything.
+        ctx.set_forkserver_preload(["verify.core", "c2pa"])
         return ctx
     return multiprocessing.get_context("spawn")
 
