@@ -13,6 +13,7 @@ in pytest (tests/test_hostile_fuzz.py), and from a plain loop (fuzz/run.py --rep
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -254,10 +255,8 @@ def fuzz_fastpath(data: bytes) -> None:
 def fuzz_cbor(data: bytes) -> None:
     """Our CBOR decoder returns a value or raises CborError, within its limits."""
     for trailing in (False, True):
-        try:
+        with contextlib.suppress(cbor.CborError):
             cbor.decode(data, allow_trailing=trailing, max_depth=16, max_items=4096)
-        except cbor.CborError:
-            pass
 
 
 def fuzz_jumbf(data: bytes) -> None:
@@ -283,15 +282,10 @@ def fuzz_cose(data: bytes) -> None:
 def fuzz_pem(data: bytes) -> None:
     """Trust list content is accepted or refused with TrustListError, nothing else."""
     for parse in (parse_certificates, parse_eku_config, parse_allowed):
-        try:
+        with contextlib.suppress(TrustListError):
             parse(data)
-        except TrustListError:
-            pass
-    try:
-        text = data.decode("utf-8", errors="surrogateescape")
-        parse_certificates(text)
-    except TrustListError:
-        pass
+    with contextlib.suppress(TrustListError):
+        parse_certificates(data.decode("utf-8", errors="surrogateescape"))
 
 
 # --- the whole path -----------------------------------------------------------------
