@@ -334,8 +334,16 @@ def check(  # noqa: PLR0917 - click passes every option positionally
                 raise ConfigError(f"cannot write {output!r}: {exc}") from exc
         else:
             out = sys.stdout
+            _tolerant(out)
         code = run_check(args, out, append=append)
     sys.exit(int(code))
+
+
+def _tolerant(stream: IO[str]) -> None:
+    """A terminal whose encoding lacks a character gets an escape, not a crash."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
 
 
 def _appends_to_resume(output: str | None, resume: str | None, fmt: OutputFormat) -> bool:
