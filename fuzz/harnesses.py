@@ -188,11 +188,12 @@ def store_from_bytes(data: bytes) -> Any:
 class StoreReader(ManifestReader):
     """A reader that returns a given document as the manifest store (no native library)."""
 
-    def __init__(self) -> None:  # no Context: read_* below never use one
+    def __init__(self, doc: Any = None, jumbf: bytes | None = None) -> None:
+        # No native Context: read_path and read_bytes below never use one.
         self.allow_network = False
         self.settings = {}
-        self.doc: Any = None
-        self.jumbf: bytes | None = None
+        self.doc: Any = doc
+        self.jumbf = jumbf
 
     def read_path(
         self, path: Path, mime: str | None, manifest_data: bytes | None = None

@@ -15,15 +15,14 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 from builders import IPTC, ingredient, manifest, store
 
+from fuzz.harnesses import StoreReader
 from verify.core import CheckOptions, Verifier
-from verify.reader import ManifestReader, ReadKind, ReadOutcome
 from verify.render_csv import escape_cell, report_to_csv_line
 from verify.render_text import render_report
 from verify.serialize import report_to_json
@@ -133,20 +132,6 @@ def test_resume_recognises_undecodable_names(hostile_dir: Path, tmp_path: Path) 
     assert len(out.read_text().splitlines()) == 4
 
 
-class _HostileReader(ManifestReader):
-    """Returns a manifest store whose every string is hostile (no native library)."""
-
-    def __init__(self, doc: Mapping[str, Any]) -> None:
-        self.allow_network = False
-        self.settings = {}
-        self.doc = doc
-
-    def read_bytes(
-        self, data: bytes, mime: str | None, manifest_data: bytes | None = None
-    ) -> ReadOutcome:
-        return ReadOutcome(ReadKind.MANIFEST, store=self.doc)
-
-
 def _hostile_report() -> Any:
     active = manifest(
         actions=[
@@ -164,7 +149,7 @@ def _hostile_report() -> Any:
     parent = manifest(actions=[{"action": "c2pa.created", "softwareAgent": HOSTILE}])
     doc = store({"active": active, "parent": parent})
     doc["validation_status"] = [{"code": HOSTILE, "explanation": HOSTILE}]
-    verifier = Verifier(CheckOptions(), reader=_HostileReader(doc))
+    verifier = Verifier(CheckOptions(), reader=StoreReader(doc))
     return verifier.check_bytes(b"jumb", name=HOSTILE, media_type="image/jpeg")
 
 

@@ -19,7 +19,7 @@ from . import __version__
 from .batch import recorded_paths, run_batch, trim_partial_line
 from .core import CheckOptions, Verifier
 from .inputs import DEFAULT_SELECTION, STDIN, Input, Selection, expand, read_list
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, LIMIT_NAMES, Limits, with_overrides
 from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
 from .pool import WorkerPool
 from .progress import Progress
@@ -213,6 +213,17 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     help="Deepest ingredient link followed in the provenance walk.",
 )
 @click.option(
+    "--limit",
+    "limit_settings",
+    multiple=True,
+    metavar="NAME=N",
+    help=(
+        "Set a resource limit (repeatable): "
+        + ", ".join(LIMIT_NAMES)
+        + ". See SECURITY.md for each default."
+    ),
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -282,6 +293,7 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     max_size: int,
     max_depth: int,
     trust: TrustArgs,
+    limit_settings: tuple[str, ...],
     jobs: int | None,
     timeout: float,
     ordered: bool,
@@ -297,7 +309,7 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     trust_lists, certs_dir = resolve_check_trust(trust)
     options = CheckOptions(
         allow_network=allow_network,
-        limits=Limits(max_size=max_size, max_depth=max_depth),
+        limits=_limits(max_size, max_depth, limit_settings),
         trust_lists=trust_lists,
         certs_dir=certs_dir,
         fast_path=not no_fast_path,
@@ -337,6 +349,23 @@ def check(  # noqa: PLR0917 - click passes every option positionally
             _tolerant(out)
         code = run_check(args, out, append=append)
     sys.exit(int(code))
+
+
+def _limits(max_size: int, max_depth: int, settings: tuple[str, ...]) -> Limits:
+    """--max-size and --max-depth, then each --limit NAME=N (a later one wins)."""
+    values: dict[str, int] = {}
+    for setting in settings:
+        name, sep, raw = setting.partition("=")
+        try:
+            if not sep:
+                raise ValueError("expected NAME=N")
+            values[name.strip()] = int(raw.replace("_", ""))
+        except ValueError as exc:
+            raise ConfigError(f"--limit {setting!r}: {exc}") from exc
+    try:
+        return with_overrides(Limits(max_size=max_size, max_depth=max_depth), values)
+    except ValueError as exc:
+        raise ConfigError(f"--limit: {exc}") from exc
 
 
 def _tolerant(stream: IO[str]) -> None:

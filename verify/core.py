@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fastpath, media
+from . import fastpath, images, media
 from .declaration import Basis, Declaration, Origin, classify_declaration, declaration_basis
 from .integrity import Integrity, IntegrityAssessment, assess_integrity
 from .limits import DEFAULT_LIMITS, Limits
@@ -269,6 +269,7 @@ class Verifier:
         self, options: CheckOptions | None = None, reader: ManifestReader | None = None
     ) -> None:
         self.options = options or CheckOptions()
+        images.apply_pixel_limit(self.options.limits)
         # Parsed once: a verifier per process or worker loads its lists once.
         self.trust = TrustIndex(self.options.all_trust_lists())
         self.reader = reader or ManifestReader(

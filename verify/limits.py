@@ -7,6 +7,7 @@ tool never silently drops data without a note.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 GIB = 1024**3
@@ -28,6 +29,10 @@ class Limits:
     max_depth: int = 64
     #: Longest string kept from a manifest; longer ones are cut with an ellipsis.
     max_string: int = 4_096
+    #: Largest image (width x height) any of our code decodes with Pillow: it becomes
+    #: Pillow's `Image.MAX_IMAGE_PIXELS` in every process that checks (decompression
+    #: bombs). The check itself never decodes pixels; see `verify/images.py`.
+    max_image_pixels: int = 64 * 1024 * 1024
 
     def __post_init__(self) -> None:
         for name in (
@@ -37,6 +42,7 @@ class Limits:
             "max_ingredients",
             "max_depth",
             "max_string",
+            "max_image_pixels",
         ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -44,3 +50,16 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+#: The limits a user may set by name (`check --limit NAME=VALUE`).
+LIMIT_NAMES: tuple[str, ...] = tuple(Limits.__dataclass_fields__)
+
+
+def with_overrides(base: Limits, settings: dict[str, int]) -> Limits:
+    """`base` with the named limits changed; ValueError names an unknown or bad limit."""
+    unknown = sorted(set(settings) - set(LIMIT_NAMES))
+    if unknown:
+        raise ValueError(
+            f"unknown limit {', '.join(unknown)}; the limits are {', '.join(LIMIT_NAMES)}"
+        )
+    return dataclasses.replace(base, **settings)
