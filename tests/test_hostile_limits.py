@@ -278,10 +278,12 @@ def test_cli_limit_option(samples_dir: Path) -> None:
     assert record["signer"]["organization"] == "c2pa-verify " + "…"
 
 
+@pytest.mark.parametrize("command", ["check", "serve"])
 @pytest.mark.parametrize("bad", ["max_string", "max_string=x", "nope=3", "max_depth=0"])
-def test_cli_limit_option_refuses_bad_values(bad: str, samples_dir: Path) -> None:
-    """A malformed, unknown or non-positive --limit is a usage error (exit 2)."""
-    result = CliRunner().invoke(main, ["check", "--limit", bad, str(samples_dir / "captured.jpg")])
+def test_cli_limit_option_refuses_bad_values(command: str, bad: str, samples_dir: Path) -> None:
+    """A malformed, unknown or non-positive --limit is a usage error (exit 2), serve too."""
+    args = [command, "--limit", bad] + ([str(samples_dir / "captured.jpg")] * (command == "check"))
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
     assert "--limit" in result.output
 

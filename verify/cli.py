@@ -19,10 +19,12 @@ from . import __version__
 from .batch import recorded_paths, run_batch, trim_partial_line
 from .core import CheckOptions, Verifier
 from .inputs import DEFAULT_SELECTION, STDIN, Input, Selection, expand, read_list
-from .limits import DEFAULT_LIMITS, LIMIT_NAMES, Limits, with_overrides
+from .limits import DEFAULT_LIMITS, Limits, with_overrides
+from .options import limit_option, max_depth_option
 from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
 from .pool import WorkerPool
 from .progress import Progress
+from .server.command import serve
 from .trust.cli import TrustArgs, resolve_check_trust, trust_group, trust_options
 from .writers import OutputFormat, make_writer
 
@@ -205,24 +207,8 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     show_default=True,
     help="Files larger than this many bytes are not read (too_large).",
 )
-@click.option(
-    "--max-depth",
-    type=click.IntRange(min=1),
-    default=DEFAULT_LIMITS.max_depth,
-    show_default=True,
-    help="Deepest ingredient link followed in the provenance walk.",
-)
-@click.option(
-    "--limit",
-    "limit_settings",
-    multiple=True,
-    metavar="NAME=N",
-    help=(
-        "Set a resource limit (repeatable): "
-        + ", ".join(LIMIT_NAMES)
-        + ". See SECURITY.md for each default."
-    ),
-)
+@max_depth_option
+@limit_option
 @click.option(
     "-j",
     "--jobs",
@@ -293,7 +279,7 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     max_size: int,
     max_depth: int,
     trust: TrustArgs,
-    limit_settings: tuple[str, ...],
+    limit_settings: dict[str, int],
     jobs: int | None,
     timeout: float,
     ordered: bool,
@@ -309,7 +295,7 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     trust_lists, certs_dir = resolve_check_trust(trust)
     options = CheckOptions(
         allow_network=allow_network,
-        limits=_limits(max_size, max_depth, limit_settings),
+        limits=with_overrides(Limits(max_size=max_size, max_depth=max_depth), limit_settings),
         trust_lists=trust_lists,
         certs_dir=certs_dir,
         fast_path=not no_fast_path,
@@ -351,23 +337,6 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     sys.exit(int(code))
 
 
-def _limits(max_size: int, max_depth: int, settings: tuple[str, ...]) -> Limits:
-    """--max-size and --max-depth, then each --limit NAME=N (a later one wins)."""
-    values: dict[str, int] = {}
-    for setting in settings:
-        name, sep, raw = setting.partition("=")
-        try:
-            if not sep:
-                raise ValueError("expected NAME=N")
-            values[name.strip()] = int(raw.replace("_", ""))
-        except ValueError as exc:
-            raise ConfigError(f"--limit {setting!r}: {exc}") from exc
-    try:
-        return with_overrides(Limits(max_size=max_size, max_depth=max_depth), values)
-    except ValueError as exc:
-        raise ConfigError(f"--limit: {exc}") from exc
-
-
 def _tolerant(stream: IO[str]) -> None:
     """A terminal whose encoding lacks a character gets an escape, not a crash."""
     reconfigure = getattr(stream, "reconfigure", None)
@@ -386,6 +355,7 @@ def _appends_to_resume(output: str | None, resume: str | None, fmt: OutputFormat
 
 
 main.add_command(trust_group)
+main.add_command(serve)
 
 
 if __name__ == "__main__":  # pragma: no cover
