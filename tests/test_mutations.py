@@ -8,7 +8,9 @@ jsonl --jobs 2` in a subprocess, as a user runs it. Promises checked:
 - exactly one record per variant, each valid against the report schema;
 - no traceback anywhere (stdout or stderr), no `internal` error, every error has a kind;
 - no variant whose bytes differ from the signed original outside the C2PA segments (the
-  regions the data hash covers) is reported `intact`.
+  regions the data hash covers) is reported `intact`. JPEG, PNG and WebP are split into
+  segments for this; TIFF (the manifest sits in an IFD tag) and `.c2pa` stores are mutated
+  and checked for the other promises only.
 """
 
 from __future__ import annotations
