@@ -29,6 +29,7 @@ from verify.core import CheckOptions, Verifier
 from verify.images import open_image
 from verify.inputs import expand
 from verify.limits import DEFAULT_LIMITS, LIMIT_NAMES, Limits, with_overrides
+from verify.reader import ReadOutcome
 from verify.report import ProvenanceNode, Report
 from verify.serialize import report_to_json
 
@@ -351,3 +352,20 @@ def test_symlink_loops_give_one_record_each(tmp_path: Path, samples_dir: Path) -
     assert records["self.jpg"]["error"]["kind"] == "unreadable"
     assert records["dangling.jpg"]["error"]["kind"] == "unreadable"
     assert records["real.jpg"]["error"] is None
+
+
+class _ExhaustingReader(StoreReader):
+    """A reader that runs out of memory, as a native read of a hostile asset may."""
+
+    def read_bytes(
+        self, data: bytes, mime: str | None, manifest_data: bytes | None = None
+    ) -> ReadOutcome:
+        raise MemoryError
+
+
+def test_out_of_memory_is_too_large() -> None:
+    """A MemoryError during a check gives a too_large report, not an internal error."""
+    verifier = Verifier(reader=_ExhaustingReader())
+    report = verifier.check_bytes(b"jumb", name="big.jpg", media_type="image/jpeg")
+    assert report.error is not None and report.error.kind.value == "too_large"
+    assert "memory" in report.error.message
