@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -63,6 +66,56 @@ def test_update_then_check_recognises_the_signer(
     assert "signer recognised by C2PA Trust List" in verdict
     signer = check_json(str(SAMPLES / "ai-generated.jpg"))["signer"]
     assert (signer["trust"], signer["trust_list"]) == ("trusted", "C2PA Trust List")
+
+
+def _fresh_user_env(home: Path) -> dict[str, str]:
+    """The environment of a user with an empty home: platformdirs picks the directories."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("C2PA_VERIFY_")
+        and not k.startswith("XDG_")
+        and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")
+    }
+    env["HOME"] = str(home)
+    return env
+
+
+def test_done_when_scenario_as_a_new_user(tmp_path: Path, own_lists: dict[str, str]) -> None:
+    """As the README says: `trust update --url`, `trust show`, then `check` with no trust flag."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _fresh_user_env(home)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "verify", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    updated = run("trust", "update", "--url", own_lists["url"], "--tsa-url", own_lists["tsa_url"])
+    assert updated.returncode == 0, updated.stderr
+    assert (home / ".cache" / "c2pa-verify" / "c2pa.json").is_file()
+    shown = run("trust", "show")
+    assert shown.returncode == 0, shown.stderr
+    assert "C2PA Trust List [c2pa]: manifest list, used by check (default)" in shown.stdout
+    assert "- c2pa-verify Test Root CA, c2pa-verify Test Signer" in shown.stdout
+    text = run("check", str(SAMPLES / "ai-generated.jpg"))
+    assert text.returncode == 0, text.stderr
+    assert "signed by c2pa-verify Test Signer" in text.stdout
+    assert "signer recognised by C2PA Trust List" in text.stdout
+    record = json.loads(run("check", "-f", "json", str(SAMPLES / "ai-generated.jpg")).stdout)
+    signer = record["signer"]
+    assert (signer["organization"], signer["trust"], signer["trust_list"]) == (
+        "c2pa-verify Test Signer",
+        "trusted",
+        "C2PA Trust List",
+    )
+    assert record["declaration"]["basis"] == "signed_trusted"
 
 
 def test_update_stores_metadata(trust_home: TrustHome, own_lists: dict[str, str]) -> None:
@@ -233,6 +286,65 @@ def test_interim_list_is_all_or_nothing(
     assert result.exit_code == UpdateExit.FAILED
     assert trust_home.store.load(INTERIM_LIST.slug) is None
     assert trust_home.store.load(C2PA.slug) is not None
+
+
+def _config_urls(home: TrustHome, **keys: object) -> None:
+    lines = "".join(
+        f"{k} = {v!r}\n" if isinstance(v, float) else f'{k} = "{v}"\n' for k, v in keys.items()
+    )
+    home.config.write_text("[trust]\n" + lines)
+
+
+def test_update_takes_urls_from_the_config_file(
+    trust_home: TrustHome, own_lists: dict[str, str], own_interim: str
+) -> None:
+    """url, tsa_url and legacy_url in the config file are used when no flag names a URL."""
+    _config_urls(
+        trust_home, url=own_lists["url"], tsa_url=own_lists["tsa_url"], legacy_url=own_interim
+    )
+    result = cli("trust", "update")
+    assert result.exit_code == UpdateExit.OK, result.output
+    assert trust_home.store.load(INTERIM_LIST.slug) is None  # legacy_url alone does not fetch it
+    assert cli("trust", "update", "--legacy").exit_code == UpdateExit.OK
+    interim = trust_home.store.load(INTERIM_LIST.slug)
+    assert interim is not None
+    assert {p.source for p in interim.parts} == {
+        own_interim + name for name in ("anchors.pem", "allowed.pem", "store.cfg")
+    }
+    c2pa = trust_home.store.load(C2PA.slug)
+    assert c2pa is not None and c2pa.parts[0].source == own_lists["url"]
+
+
+def test_url_flags_win_over_the_config_file(
+    trust_home: TrustHome, own_lists: dict[str, str], list_server: ListServer
+) -> None:
+    """--url and --tsa-url replace the config file's URLs (which here would fail)."""
+    broken = list_server.serve("/broken.pem", b"", status=500)
+    _config_urls(trust_home, url=broken, tsa_url=broken)
+    result = update(own_lists)
+    assert result.exit_code == UpdateExit.OK, result.output
+    stored = trust_home.store.load(C2PA.slug)
+    assert stored is not None and stored.parts[0].source == own_lists["url"]
+
+
+def test_timeout_from_the_config_file(
+    trust_home: TrustHome, own_lists: dict[str, str], list_server: ListServer
+) -> None:
+    """`timeout` in the config file bounds each download when --timeout is not given."""
+    slow = list_server.serve("/slow.pem", OWN_ANCHORS, delay=2.0)
+    _config_urls(trust_home, timeout=0.3)
+    result = update({**own_lists, "url": slow})
+    assert result.exit_code == UpdateExit.FAILED
+    assert "no answer within 0.3 s" in result.stderr
+
+
+def test_update_refuses_a_bad_config_file(trust_home: TrustHome, own_lists: dict[str, str]) -> None:
+    """An unknown key in the config file stops `trust update` with status 2, nothing fetched."""
+    trust_home.config.write_text('[trust]\nurls = "http://127.0.0.1/x.pem"\n')
+    result = update(own_lists)
+    assert result.exit_code == UpdateExit.USAGE
+    assert "unknown key(s) in [trust]: urls" in result.output
+    assert trust_home.store.stored() == ()
 
 
 def test_show_lists_anchors(trust_home: TrustHome, own_lists: dict[str, str]) -> None:
