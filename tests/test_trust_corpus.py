@@ -20,7 +20,7 @@ from conftest import CORPUS, SHARED_TRUST_LISTS, TrustHome
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding
-from trust_server import ListServer
+from trust_server import ListServer, serve_real_lists
 
 from verify import CheckOptions, Verifier
 from verify.cli import main
@@ -149,24 +149,8 @@ def test_real_lists_installed_by_update_recognise_without_flags(
     list_server: ListServer,
 ) -> None:
     """`trust update --legacy-url` with the real lists, then `check` over the corpus, no flag."""
-    for name in ("C2PA-TRUST-LIST.pem", "C2PA-TSA-TRUST-LIST.pem"):
-        list_server.serve(f"/trust-list/{name}", (SHARED_TRUST_LISTS / name).read_bytes())
-    for name in ("anchors.pem", "allowed.pem", "store.cfg"):
-        list_server.serve(f"/trust/{name}", (SHARED_TRUST_LISTS / "interim" / name).read_bytes())
     runner = CliRunner()
-    update = runner.invoke(
-        main,
-        [
-            "trust",
-            "update",
-            "--url",
-            list_server.url("/trust-list/C2PA-TRUST-LIST.pem"),
-            "--tsa-url",
-            list_server.url("/trust-list/C2PA-TSA-TRUST-LIST.pem"),
-            "--legacy-url",
-            list_server.url("/trust/"),
-        ],
-    )
+    update = runner.invoke(main, serve_real_lists(list_server, SHARED_TRUST_LISTS))
     assert update.exit_code == 0, update.output
     checked = runner.invoke(main, ["check", "-f", "jsonl", "-j", "2", str(CORPUS / "files")])
     assert checked.exit_code in (0, 1, 3), checked.output

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from conftest import SAMPLES, SHARED_TRUST_LISTS, TrustHome
-from trust_server import ListServer
+from trust_server import ListServer, serve_real_lists
 
 from verify.cli import main
 from verify.trust.cli import UpdateExit
@@ -417,20 +417,7 @@ def test_real_lists_download_and_show(
     trust_home: TrustHome, list_server: ListServer, tmp_path: Path
 ) -> None:
     """The real C2PA, TSA and Interim lists served locally update and show their counts."""
-    for name in ("C2PA-TRUST-LIST.pem", "C2PA-TSA-TRUST-LIST.pem"):
-        list_server.serve(f"/trust-list/{name}", (SHARED_TRUST_LISTS / name).read_bytes())
-    for name in ("anchors.pem", "allowed.pem", "store.cfg"):
-        list_server.serve(f"/trust/{name}", (SHARED_TRUST_LISTS / "interim" / name).read_bytes())
-    result = cli(
-        "trust",
-        "update",
-        "--url",
-        list_server.url("/trust-list/C2PA-TRUST-LIST.pem"),
-        "--tsa-url",
-        list_server.url("/trust-list/C2PA-TSA-TRUST-LIST.pem"),
-        "--legacy-url",
-        list_server.url("/trust/"),
-    )
+    result = cli(*serve_real_lists(list_server, SHARED_TRUST_LISTS))
     assert result.exit_code == UpdateExit.OK, result.output
     doc = json.loads(cli("trust", "show", "-f", "json").stdout)
     counts = {
