@@ -7,7 +7,10 @@ Three verifiers check the same files, interleaved file by file, for several roun
 * identity: no trust list, certificates read (JUMBF, COSE, SHA-256 of the signer);
 * lists: the C2PA, TSA and Interim lists (with its 86-certificate allowed list) configured.
 
-It also times building each verifier, which happens once per process or worker.
+It also times building each verifier, which happens once per process or worker, and,
+when the lists are present, the c2pa reader alone under four trust settings (none; the
+three lists; the same without the allowed list and EKUs; the C2PA list only), to show
+where the cost of the lists lies.
 
     .venv/bin/python benchmarks/trust_overhead.py [--rounds 5] [FILES_OR_DIRS ...]
 
@@ -22,10 +25,13 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 from verify import CheckOptions, Verifier
 from verify.inputs import expand
+from verify.reader import ManifestReader
+from verify.trust.anchors import TrustIndex
 from verify.trust.lists import TrustKind, TrustList
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +62,35 @@ def timed(build: Callable[[], Verifier]) -> tuple[Verifier, float]:
     start = time.perf_counter()
     verifier = build()
     return verifier, time.perf_counter() - start
+
+
+def reader_probe(files: list[Path], lists: tuple[TrustList, ...], rounds: int) -> None:
+    """The c2pa reader alone (no report), interleaved file by file, as ratios to no trust."""
+    full = TrustIndex(lists).c2pa_settings() or {}
+    settings: dict[str, dict[str, Any] | None] = {
+        "no trust": None,
+        "3 lists": full,
+        "no allowed/EKU": {k: v for k, v in full.items() if k == "anchors"},
+        "C2PA list only": {"anchors": full["anchors"][:1]},
+    }
+    readers = {name: ManifestReader(trust_settings=s) for name, s in settings.items()}
+    names = list(readers)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(rounds):
+        spent = dict.fromkeys(names, 0.0)
+        for i, f in enumerate(files):
+            shift = (round_ + i) % len(names)
+            for name in names[shift:] + names[:shift]:
+                start = time.perf_counter()
+                readers[name].read_path(f, None)
+                spent[name] += time.perf_counter() - start
+        for name in names:
+            times[name].append(spent[name])
+    base = statistics.median(times["no trust"])
+    print("\nc2pa reader alone")
+    print(f"{'settings':16} {'ratio':>7}")
+    for name in names:
+        print(f"{name:16} {statistics.median(times[name]) / base:7.3f}")
 
 
 def main() -> None:
@@ -113,6 +148,9 @@ def main() -> None:
             f"{name:10} {len(files) / median:9.1f} {median / base:7.3f}"
             f" {build * 1000:9.1f} {build / base_build:12.1f}"
         )
+
+    if lists:
+        reader_probe(files, lists, args.rounds)
 
 
 if __name__ == "__main__":
