@@ -407,6 +407,31 @@ def test_damaged_store_is_a_configuration_error(
     assert cli("check", str(SAMPLES / "captured.jpg")).exit_code == 0
 
 
+def test_update_repairs_damaged_metadata(trust_home: TrustHome, own_lists: dict[str, str]) -> None:
+    """Other commands say to run `trust update` on damaged metadata: it must replace it."""
+    trust_home.cache.mkdir()
+    (trust_home.cache / "c2pa.json").write_text("{not json")
+    assert cli("check", str(SAMPLES / "captured.jpg")).exit_code == 2
+    result = update(own_lists)
+    assert result.exit_code == UpdateExit.OK, result.output
+    signer = check_json(str(SAMPLES / "ai-generated.jpg"))["signer"]
+    assert signer["trust_list"] == "C2PA Trust List"
+
+
+def test_unwritable_store_fails_each_list_clearly(
+    trust_home: TrustHome, own_lists: dict[str, str]
+) -> None:
+    """A cache path that cannot hold the lists: exit 1, each list says why, no traceback."""
+    trust_home.cache.write_text("a file where the cache directory should be")
+    result = update(own_lists)
+    assert result.exit_code == UpdateExit.FAILED
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    for title in ("C2PA Trust List", "C2PA TSA Trust List"):
+        assert f"{title} not updated: cannot write the trust store {trust_home.cache}" in (
+            result.stderr
+        )
+
+
 needs_shared = pytest.mark.skipif(
     not (SHARED_TRUST_LISTS / "C2PA-TRUST-LIST.pem").exists(), reason="../shared/trust-lists absent"
 )
