@@ -172,6 +172,19 @@ def test_bad_download_keeps_the_previous_list(
     assert signer["trust_list"] == "C2PA Trust List"
 
 
+def test_update_follows_redirects(
+    trust_home: TrustHome, own_lists: dict[str, str], list_server: ListServer
+) -> None:
+    """A redirect (contentcredentials.org/trust/ sends one) is followed to the list."""
+    moved = list_server.serve(
+        "/moved.pem", b"moved", status=301, headers={"Location": own_lists["url"]}
+    )
+    result = update({**own_lists, "url": moved})
+    assert result.exit_code == UpdateExit.OK, result.output
+    stored = trust_home.store.load(C2PA.slug)
+    assert stored is not None and stored.parts[0].count == 1
+
+
 def test_bad_download_with_nothing_stored(trust_home: TrustHome, list_server: ListServer) -> None:
     """A failed first download stores nothing and says so."""
     bad = list_server.serve("/bad.pem", b"", status=503)
