@@ -12,8 +12,9 @@ from enum import StrEnum
 from .declaration import Basis, Evidence, Origin
 from .integrity import Integrity, SignerTrust
 from .reader import ErrorKind
+from .signal import Signal
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Credentials(StrEnum):
@@ -64,6 +65,19 @@ class Signer:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """One source's reading of the origin (C2PA, or a detector), shown side by side."""
+
+    #: `c2pa`, or the detector (`xmp`, `generator_metadata`, `watermark`).
+    source: str
+    origin: Origin
+    basis: Basis
+    explanation: str
+    #: The declaration's origin follows this claim (the strongest basis).
+    decisive: bool = False
+
+
+@dataclass(frozen=True)
 class DeclarationReport:
     """What the asset declares about AI, how strongly, and the evidence."""
 
@@ -71,8 +85,13 @@ class DeclarationReport:
     declares_ai: bool
     basis: Basis
     ai_tools: tuple[str, ...]
+    #: The C2PA findings (the evidence of the `c2pa` claim).
     evidence: tuple[Evidence, ...]
     explanation: str
+    #: Claims disagree about AI (one says AI, another a non-AI origin).
+    conflict: bool = False
+    #: Every source that declared an origin, in report order; `decisive` marks the winner.
+    claims: tuple[Claim, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,4 +153,6 @@ class Report:
     error: ReportError | None
     remote_url: str | None = None
     notes: tuple[str, ...] = ()
+    #: Every finding of the signal detectors and soft bindings (schema 1.1).
+    signals: tuple[Signal, ...] = ()
     schema_version: str = field(default=SCHEMA_VERSION)

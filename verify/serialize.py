@@ -24,6 +24,7 @@ _ORDER = (
     "integrity_detail",
     "signer",
     "declaration",
+    "signals",
     "provenance",
     "error",
     "notes",
