@@ -1,0 +1,110 @@
+"""Output formats: each writes a stream of reports to a text file as they arrive.
+
+text and json are for people and single documents (the CLI keeps them in input order);
+jsonl and csv are for pipelines: one record per line, flushed as each report completes.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import IO, Protocol
+
+from .render_csv import csv_header, report_to_csv_line
+from .render_text import render_report
+from .report import Report
+from .serialize import report_to_json
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+
+    @property
+    def streams(self) -> bool:
+        """Whether records go out as they complete (else in input order)."""
+        return self in (OutputFormat.JSONL, OutputFormat.CSV)
+
+
+class ReportWriter(Protocol):
+    def write(self, report: Report) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+class TextWriter:
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.first = True
+
+    def write(self, report: Report) -> None:
+        self.out.write(("" if self.first else "\n") + render_report(report))
+        self.first = False
+
+    def finish(self) -> None:
+        self.out.flush()
+
+
+class JsonWriter:
+    """One object for a single input, otherwise an array (written as it goes)."""
+
+    def __init__(self, out: IO[str], single: bool) -> None:
+        self.out = out
+        self.single = single
+        self.first = True
+        if not single:
+            out.write("[")
+
+    def write(self, report: Report) -> None:
+        text = report_to_json(report, indent=2)
+        if not self.single:
+            text = ("\n" if self.first else ",\n") + text
+        self.out.write(text)
+        self.first = False
+
+    def finish(self) -> None:
+        if self.single:
+            self.out.write("\n")
+        else:
+            self.out.write("]\n" if self.first else "\n]\n")
+        self.out.flush()
+
+
+class JsonlWriter:
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def write(self, report: Report) -> None:
+        self.out.write(report_to_json(report) + "\n")
+        self.out.flush()
+
+    def finish(self) -> None:
+        self.out.flush()
+
+
+class CsvWriter:
+    def __init__(self, out: IO[str], header: bool = True) -> None:
+        self.out = out
+        if header:
+            out.write(csv_header())
+
+    def write(self, report: Report) -> None:
+        self.out.write(report_to_csv_line(report))
+        self.out.flush()
+
+    def finish(self) -> None:
+        self.out.flush()
+
+
+def make_writer(
+    fmt: OutputFormat, out: IO[str], *, single: bool = False, header: bool = True
+) -> ReportWriter:
+    """The writer for a format; `single` (json) writes one object, `header` (csv) a header."""
+    if fmt is OutputFormat.TEXT:
+        return TextWriter(out)
+    if fmt is OutputFormat.JSON:
+        return JsonWriter(out, single)
+    if fmt is OutputFormat.JSONL:
+        return JsonlWriter(out)
+    return CsvWriter(out, header)
