@@ -267,6 +267,12 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     help="Always run the native reader, even on JPEG/PNG files with no C2PA markers.",
 )
 @click.option(
+    "--watermarks",
+    is_flag=True,
+    help="Also look for the invisible Stable Diffusion / FLUX watermark (a full image"
+    " decode per file; needs the [watermark] extra).",
+)
+@click.option(
     "--resume",
     type=click.Path(dir_okay=False),
     metavar="FILE.jsonl",
@@ -291,9 +297,15 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     extensions: tuple[str, ...],
     follow_links: bool,
     no_fast_path: bool,
+    watermarks: bool,
     resume: str | None,
 ) -> None:
     """Check files, directories (recursively) or `-` (standard input)."""
+    if watermarks:
+        from .detectors.watermark import MISSING_EXTRA, missing_dependencies
+
+        if missing_dependencies() is not None:
+            raise ConfigError(f"--watermarks: {MISSING_EXTRA}")
     trust_lists, certs_dir = resolve_check_trust(trust)
     options = CheckOptions(
         allow_network=allow_network,
@@ -301,6 +313,7 @@ def check(  # noqa: PLR0917 - click passes every option positionally
         trust_lists=trust_lists,
         certs_dir=certs_dir,
         fast_path=not no_fast_path,
+        watermarks=watermarks,
     )
     exts = frozenset(e.strip() for arg in extensions for e in arg.split(",") if e.strip())
     args = CheckArgs(

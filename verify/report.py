@@ -83,6 +83,10 @@ class Claim:
     source: str
     origin: Origin
     basis: Basis
+    #: The fields the claim rests on (`c2pa.actions.v2`, `Iptc4xmpExt:DigitalSourceType`).
+    fields: tuple[str, ...]
+    #: Indicative only (a generator's name, "possibly AI"): ranks below a declaration.
+    weak: bool
     explanation: str
     #: The declaration's origin follows this claim (the strongest basis).
     decisive: bool = False

@@ -108,15 +108,17 @@ def missing_dependencies() -> str | None:
     return None
 
 
+MISSING_EXTRA = (
+    "the watermark check needs numpy, opencv-python-headless and PyWavelets:"
+    f" pip install 'c2pa-verify[{EXTRA}]'"
+)
+
+
 def require() -> None:
     """Raise ModuleNotFoundError with an install hint when the decoder cannot run."""
     module = missing_dependencies()
     if module is not None:
-        raise ModuleNotFoundError(
-            f"the watermark check needs numpy, opencv-python-headless and PyWavelets"
-            f" ({module} is missing): pip install 'c2pa-verify[{EXTRA}]'",
-            name=module,
-        )
+        raise ModuleNotFoundError(f"{MISSING_EXTRA} ({module} is missing)", name=module)
 
 
 def block_bits(rgb: NDArray[np.uint8]) -> NDArray[np.bool_]:
@@ -211,6 +213,9 @@ class WatermarkDetector:
     on_request = True
 
     def detect(self, data: bytes, media_type: str, limits: Limits) -> Detection:
+        missing = missing_dependencies()
+        if missing is not None:
+            return Detection(notes=(f"invisible watermark not checked: {MISSING_EXTRA}",))
         rgb, problem = _rgb(data, limits)
         if rgb is None:
             return Detection(notes=(f"invisible watermark not checked: {problem}",))
