@@ -85,7 +85,11 @@ def _c2pa_claim(c2pa: DeclarationReport) -> Claim | None:
 
 
 def _signal_claims(signals: Sequence[Signal]) -> list[tuple[Claim, list[int]]]:
-    """One claim per (detector, origin), from its strongest signal; with signal indexes."""
+    """One claim per (detector, origin), from its strongest signal.
+
+    Each claim comes with the indexes of the signals it rests on: those of its top
+    strength (a digital source type, not the weak AI-system name beside it).
+    """
     groups: dict[tuple[str, Origin], list[int]] = {}
     for index, sig in enumerate(signals):
         if sig.origin is not None and sig.basis is not Basis.NONE:
@@ -94,6 +98,7 @@ def _signal_claims(signals: Sequence[Signal]) -> list[tuple[Claim, list[int]]]:
     for (detector, origin), indexes in groups.items():
         best = max(indexes, key=lambda i: strength(signals[i].basis, signals[i].weak))
         top = signals[best]
+        key = strength(top.basis, top.weak)
         fields = tuple(dict.fromkeys(signals[i].field for i in indexes))
         claims.append(
             (
@@ -105,7 +110,7 @@ def _signal_claims(signals: Sequence[Signal]) -> list[tuple[Claim, list[int]]]:
                     weak=top.weak,
                     explanation=top.detail or f"{top.field} = {top.value}",
                 ),
-                indexes,
+                [i for i in indexes if strength(signals[i].basis, signals[i].weak) == key],
             )
         )
     return claims

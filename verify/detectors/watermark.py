@@ -144,6 +144,47 @@ def block_bits(rgb: NDArray[np.uint8]) -> NDArray[np.bool_]:
     return bits
 
 
+def embed(rgb: NDArray[np.uint8], bits: tuple[int, ...], margin: float = 4.0) -> NDArray[np.uint8]:
+    """`rgb` with `bits` embedded the way the reference `dwtDct` encoder does (for tests).
+
+    Same transform and quantisation as the reference (U plane, Haar approximation band,
+    4x4 blocks, the largest coefficient but the first set to `(q + 0.25 + bit / 2) * 36`),
+    with one care the reference lacks: `q` is raised until that coefficient stays the
+    largest of its block (by `margin`), so that every block reads back as written.
+    The reference also swaps the horizontal and vertical detail bands when it inverts the
+    transform; that is kept, since it is what generated images carry.
+    """
+    import cv2
+    import numpy as np
+    import pywt
+
+    yuv = cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV)
+    height, width = yuv.shape[:2]
+    rows4, cols4 = height // 4 * 4, width // 4 * 4
+    approx, (horizontal, vertical, diagonal) = pywt.dwt2(
+        yuv[:rows4, :cols4, 1].astype(np.float64), "haar"
+    )
+    count = 0
+    for i in range(approx.shape[0] // BLOCK):
+        for j in range(approx.shape[1] // BLOCK):
+            block = approx[i * BLOCK : (i + 1) * BLOCK, j * BLOCK : (j + 1) * BLOCK]
+            magnitudes = np.abs(block.flatten())
+            position = int(magnitudes[1:].argmax()) + 1
+            others = float(np.delete(magnitudes, [0, position]).max())
+            row, col = divmod(position, BLOCK)
+            bit = bits[count % len(bits)]
+            level = float(magnitudes[position] // SCALE)
+            while (level + 0.25 + 0.5 * bit) * SCALE < others + margin:
+                level += 1
+            value = (level + 0.25 + 0.5 * bit) * SCALE
+            block[row, col] = value if block[row, col] >= 0 else -value
+            count += 1
+    restored = pywt.idwt2((approx, (vertical, horizontal, diagonal)), "haar")
+    yuv[:rows4, :cols4, 1] = np.clip(np.rint(restored), 0, 255).astype(np.uint8)
+    out = cv2.cvtColor(yuv, cv2.COLOR_YUV2RGB)
+    return np.asarray(out, dtype=np.uint8)
+
+
 def read_payload(bits: NDArray[np.bool_], length: int) -> tuple[int, ...] | None:
     """The `length`-bit payload repeated over the blocks, or None if there are too few."""
     import numpy as np
