@@ -172,7 +172,7 @@ TABLE: list[tuple[str, Any, list[Signal], str, str, bool, list[str]]] = [
     TABLE,
     ids=[row[0] for row in TABLE],
 )
-def test_combination_table(
+def test_combination_table(  # noqa: PLR0917 - one parameter per table column
     case: str,
     decl: DeclarationReport,
     signals: list[Signal],
