@@ -20,7 +20,7 @@ from .batch import recorded_paths, run_batch, trim_partial_line
 from .core import CheckOptions, Verifier
 from .inputs import DEFAULT_SELECTION, STDIN, Input, Selection, expand, read_list
 from .limits import DEFAULT_LIMITS, Limits
-from .options import max_depth_option
+from .options import max_depth_option, watermarks_option
 from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
 from .pool import WorkerPool
 from .progress import Progress
@@ -262,12 +262,7 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     is_flag=True,
     help="Always run the native reader, even on JPEG/PNG files with no C2PA markers.",
 )
-@click.option(
-    "--watermarks",
-    is_flag=True,
-    help="Also look for the invisible Stable Diffusion / FLUX watermark (a full image"
-    " decode per file; needs the [watermark] extra).",
-)
+@watermarks_option
 @click.option(
     "--resume",
     type=click.Path(dir_okay=False),
@@ -297,11 +292,6 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     resume: str | None,
 ) -> None:
     """Check files, directories (recursively) or `-` (standard input)."""
-    if watermarks:
-        from .detectors.watermark import MISSING_EXTRA, missing_dependencies
-
-        if missing_dependencies() is not None:
-            raise ConfigError(f"--watermarks: {MISSING_EXTRA}")
     trust_lists, certs_dir = resolve_check_trust(trust)
     options = CheckOptions(
         allow_network=allow_network,
