@@ -194,3 +194,14 @@ def test_text_view_lists_signals(samples_dir: Path) -> None:
     assert "Signals:" in result.output
     assert "generator_metadata png:parameters" in result.output
     assert "(heuristic; PNG tEXt)" in result.output
+
+
+def test_csv_appends_conflict_and_signals(samples_dir: Path) -> None:
+    """The CSV view ends with the conflict flag and the signals as `detector field`."""
+    from verify.render_csv import COLUMNS, report_row
+
+    report = Verifier().check_path(samples_dir / "comfyui.png")
+    row = dict(zip(COLUMNS, report_row(report), strict=True))
+    assert COLUMNS[-2:] == ("conflict", "signals")
+    assert row["conflict"] == "false"
+    assert row["signals"] == "generator_metadata png:prompt; generator_metadata png:workflow"
