@@ -436,10 +436,9 @@ class Verifier:
             base["sha256"] = hashlib.sha256(data).hexdigest()
             mime = media_type or media.detect(data[: media.SNIFF_BYTES], name)
             base["media_type"] = mime
-            head = data[: self.limits.max_signal_bytes]
 
             def content() -> bytes:
-                return head
+                return data[: self.limits.max_signal_bytes]
 
             if mime == SIDECAR_TYPE:
                 outcome = self.reader.read_bytes(data, SIDECAR_TYPE)
