@@ -16,6 +16,7 @@ class DetectorName(StrEnum):
     """Who found a signal (the report's `signals[].detector`)."""
 
     XMP = "xmp"
+    IPTC = "iptc"
     GENERATOR_METADATA = "generator_metadata"
     WATERMARK = "watermark"
     SOFT_BINDING = "soft_binding"

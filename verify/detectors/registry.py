@@ -6,12 +6,14 @@ from ..limits import Limits
 from ..signal import Signal, cut
 from .base import NOTHING, Detection, Detector
 from .generator import GeneratorMetadataDetector
+from .iptc import IptcIimDetector
 from .watermark import WatermarkDetector
 from .xmp import XmpDetector
 
 #: Every byte detector, in the order their signals are reported.
 DETECTORS: tuple[Detector, ...] = (
     XmpDetector(),
+    IptcIimDetector(),
     GeneratorMetadataDetector(),
     WatermarkDetector(),
 )
