@@ -497,7 +497,7 @@ class Verifier:
                     sidecar_source, lambda side: self.reader.read_bytes(data, mime, side)
                 )
                 if found is not None:
-                    return self._report(base, found)
+                    return self._report(base, found, content)
             if sidecar is not None and outcome.kind in (ReadKind.NO_MANIFEST, ReadKind.REMOTE):
                 side = self.reader.read_bytes(data, mime, sidecar)
                 return self._report(
