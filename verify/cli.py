@@ -19,7 +19,7 @@ from .batch import recorded_paths, run_batch, trim_partial_line
 from .core import CheckOptions, Verifier
 from .inputs import DEFAULT_SELECTION, STDIN, Input, Selection, expand, read_list
 from .limits import DEFAULT_LIMITS, Limits
-from .options import max_depth_option
+from .options import max_depth_option, watermarks_option
 from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
 from .pool import WorkerPool, default_jobs
 from .progress import Progress
@@ -253,6 +253,7 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     is_flag=True,
     help="Always run the native reader, even on JPEG/PNG files with no C2PA markers.",
 )
+@watermarks_option
 @click.option(
     "--resume",
     type=click.Path(dir_okay=False),
@@ -278,6 +279,7 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     extensions: tuple[str, ...],
     follow_links: bool,
     no_fast_path: bool,
+    watermarks: bool,
     resume: str | None,
 ) -> None:
     """Check files, directories (recursively) or `-` (standard input)."""
@@ -288,6 +290,7 @@ def check(  # noqa: PLR0917 - click passes every option positionally
         trust_lists=trust_lists,
         certs_dir=certs_dir,
         fast_path=not no_fast_path,
+        watermarks=watermarks,
     )
     exts = frozenset(e.strip() for arg in extensions for e in arg.split(",") if e.strip())
     args = CheckArgs(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 GIB = 1024**3
+MIB = 1024**2
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,16 @@ class Limits:
     max_depth: int = 64
     #: Longest string kept from a manifest; longer ones are cut with an ellipsis.
     max_string: int = 4_096
+    #: Bytes of a file the signal detectors (XMP, generator metadata, watermark) look at;
+    #: of a larger file only the first `max_signal_bytes` are examined, with a note.
+    max_signal_bytes: int = 64 * MIB
+    #: Largest single metadata item parsed (an XMP packet, a PNG text chunk after
+    #: decompression, an EXIF block); larger ones are skipped with a note.
+    max_metadata_bytes: int = 4 * MIB
+    #: Largest image (width x height) decoded for the invisible-watermark check. Generated
+    #: images are rarely over 4 MP and the mark does not survive resizing; a decode holds
+    #: about 23 bytes per pixel at its peak (measured with tracemalloc on a 4 MP PNG).
+    max_watermark_pixels: int = 16_000_000
 
     def __post_init__(self) -> None:
         for name in (
@@ -37,6 +48,9 @@ class Limits:
             "max_ingredients",
             "max_depth",
             "max_string",
+            "max_signal_bytes",
+            "max_metadata_bytes",
+            "max_watermark_pixels",
         ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

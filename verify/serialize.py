@@ -25,6 +25,7 @@ _ORDER = (
     "integrity_detail",
     "signer",
     "declaration",
+    "signals",
     "provenance",
     "error",
     "notes",

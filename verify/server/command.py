@@ -9,7 +9,7 @@ import click
 
 from ..core import CheckOptions
 from ..limits import Limits
-from ..options import max_depth_option
+from ..options import max_depth_option, watermarks_option
 from ..trust.cli import TrustArgs, resolve_trust, trust_options
 from .config import (
     DEFAULT_HOST,
@@ -79,6 +79,7 @@ def _url(sock: socket.socket) -> tuple[str, int, str]:
     help="Seconds per upload before its worker is replaced (504); 0: no limit.",
 )
 @max_depth_option
+@watermarks_option
 @click.option(
     "--max-connections",
     type=click.IntRange(min=1),
@@ -102,6 +103,7 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
     timeout: float,
     trust: TrustArgs,
     max_depth: int,
+    watermarks: bool,
     max_connections: int,
     log_level: str,
 ) -> None:
@@ -130,6 +132,7 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
                 limits=Limits(max_size=max_body, max_depth=max_depth),
                 trust_lists=resolved.lists,
                 certs_dir=resolved.certs,
+                watermarks=watermarks,
             ),
             workers=workers or default_jobs(),
             max_body=max_body,
