@@ -8,9 +8,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
@@ -22,8 +23,13 @@ from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
 from .render_text import render_report
 from .report import Report
 from .serialize import report_to_json
+from .visuals import DEFAULT_VISUAL_LIMITS, Source, VisualLimits
 
-FORMATS = ("text", "json", "jsonl")
+if TYPE_CHECKING:
+    from .html_report import HtmlWriter
+    from .render_rich import RichWriter
+
+FORMATS = ("text", "json", "jsonl", "html")
 
 
 class ConfigError(click.UsageError):
@@ -46,6 +52,11 @@ def load_anchors(paths: tuple[str, ...]) -> str | None:
             raise ConfigError(f"trust anchors {name!r} hold no PEM certificate")
         parts.append(text.strip() + "\n")
     return "".join(parts)
+
+
+def stdout_is_terminal() -> bool:
+    """Colour and layout only for a person at a terminal; pipes and files get plain text."""
+    return sys.stdout.isatty()
 
 
 def _version_text() -> str:
@@ -84,20 +95,52 @@ class CheckArgs:
     output: str | None
     options: CheckOptions
     fail_on: frozenset[FailOn]
+    #: text: the colour view (`rich`), for a terminal.
+    rich: bool = False
+    #: html: pictures' limits, and the trust anchor files named in the report.
+    visual_limits: VisualLimits = field(default_factory=lambda: DEFAULT_VISUAL_LIMITS)
+    anchor_files: tuple[str, ...] = ()
 
 
-def _reports(verifier: Verifier, inputs: Iterator[Input]) -> Iterator[Report]:
+def _reports(verifier: Verifier, inputs: Iterator[Input]) -> Iterator[tuple[Report, Source]]:
+    """Each report with what was checked (a path, or the bytes read from standard input)."""
     for item in inputs:
         if item.is_stdin:
             data = sys.stdin.buffer.read(verifier.limits.max_size + 1)
-            yield verifier.check_bytes(data, name="-")
+            yield verifier.check_bytes(data, name="-"), data
         else:
-            yield verifier.check_path(item.path)
+            yield verifier.check_path(item.path), Path(item.path)
 
 
 def _single_document(paths: tuple[str, ...]) -> bool:
     """`-f json` writes one object for one file argument, an array otherwise."""
     return len(paths) == 1 and (paths[0] == "-" or not Path(paths[0]).is_dir())
+
+
+def _html_writer(args: CheckArgs, out: IO[str]) -> HtmlWriter:
+    # Imported here: jinja2 and the picture code stay out of text/json/jsonl runs.
+    from .html_report import HtmlWriter
+    from .render_html import RunInfo
+
+    run = RunInfo(
+        generated_at=datetime.now().astimezone().isoformat(timespec="seconds"),
+        tool=_version_text(),
+        trust_anchors=args.anchor_files,
+        allow_network=args.options.allow_network,
+    )
+    return HtmlWriter(
+        out,
+        run,
+        args.visual_limits,
+        allow_network=args.options.allow_network,
+        max_size=args.options.limits.max_size,
+    )
+
+
+def _rich_writer(out: IO[str]) -> RichWriter:
+    from .render_rich import RichWriter
+
+    return RichWriter(out)
 
 
 def run_check(args: CheckArgs, out: IO[str]) -> ExitCode:
@@ -106,11 +149,17 @@ def run_check(args: CheckArgs, out: IO[str]) -> ExitCode:
     tally = Tally(args.fail_on)
     single = args.fmt == "json" and _single_document(args.paths)
     first = True
+    html = _html_writer(args, out) if args.fmt == "html" else None
+    terminal = _rich_writer(out) if args.fmt == "text" and args.rich else None
     if args.fmt == "json" and not single:
         out.write("[")
-    for report in _reports(verifier, expand(args.paths)):
+    for report, source in _reports(verifier, expand(args.paths)):
         tally.add(report)
-        if args.fmt == "jsonl":
+        if html is not None:
+            html.write(report, source)
+        elif terminal is not None:
+            terminal.write(report)
+        elif args.fmt == "jsonl":
             out.write(report_to_json(report) + "\n")
             out.flush()
         elif args.fmt == "json":
@@ -123,9 +172,11 @@ def run_check(args: CheckArgs, out: IO[str]) -> ExitCode:
         first = False
     if args.fmt == "json":
         out.write("\n" if single else ("\n]\n" if not first else "]\n"))
+    if html is not None:
+        html.finish()
     if tally.total == 0:
         click.echo("c2pa-verify: no media files found in the given paths", err=True)
-    elif args.fmt == "text" and tally.total > 1:
+    elif args.fmt in ("text", "html") and tally.total > 1:
         click.echo(
             f"c2pa-verify: {tally.total} checked, {tally.matched} matched --fail-on,"
             f" {tally.not_checked} could not be checked",
@@ -143,7 +194,8 @@ def run_check(args: CheckArgs, out: IO[str]) -> ExitCode:
     type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="text for people; json (one document); jsonl (one line per asset, streamed).",
+    help="text for people (in colour on a terminal); json (one document); jsonl (one line"
+    " per asset, streamed); html (one self-contained page with pictures).",
 )
 @click.option(
     "-o",
@@ -182,6 +234,13 @@ def run_check(args: CheckArgs, out: IO[str]) -> ExitCode:
     show_default=True,
     help="Deepest ingredient link followed in the provenance walk.",
 )
+@click.option(
+    "--max-pixels",
+    type=click.IntRange(min=1),
+    default=DEFAULT_VISUAL_LIMITS.max_pixels,
+    show_default=True,
+    help="html: images with more pixels than this are not decoded for a preview.",
+)
 def check(  # noqa: PLR0917 - click passes every option positionally
     paths: tuple[str, ...],
     fmt: str,
@@ -191,6 +250,7 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     fail_on: tuple[str, ...],
     max_size: int,
     max_depth: int,
+    max_pixels: int,
 ) -> None:
     """Check files, directories (recursively) or `-` (standard input)."""
     options = CheckOptions(
@@ -204,6 +264,9 @@ def check(  # noqa: PLR0917 - click passes every option positionally
         output=output,
         options=options,
         fail_on=frozenset(FailOn(f) for f in fail_on) or DEFAULT_FAIL_ON,
+        rich=fmt == "text" and not output and stdout_is_terminal(),
+        visual_limits=VisualLimits(max_pixels=max_pixels),
+        anchor_files=trust_anchors,
     )
     with ExitStack() as stack:
         if output:
