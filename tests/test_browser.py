@@ -14,8 +14,15 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Page, Request, expect
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import (
+    BrowserContext,
+    ConsoleMessage,
+    Dialog,
+    Page,
+    Request,
+    expect,
+    sync_playwright,
+)
 
 from verify import CheckOptions, Verifier
 from verify.cli import main
@@ -36,6 +43,7 @@ FLAGS = [
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 TIMEOUT_MS = 15_000
 EVIL = "<script>alert(1)</script>"
+HOSTILE_ATTRIBUTE = '"><img src=x onerror=alert(2)>'
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +103,7 @@ def visit(browser: BrowserContext) -> Iterator[Any]:
         page = browser.new_page()
         pages.append(page)
         seen = Visit(page)
-        page.on("console", lambda message: seen.console.append(message))
+        page.on("console", seen.console.append)
         page.on("pageerror", lambda exc: seen.errors.append(str(exc)))
         page.on("dialog", lambda dialog: _dismiss(seen, dialog))
         page.on("request", lambda request: _record(seen, request))
@@ -207,7 +215,7 @@ def test_hostile_manifest_strings_stay_text(
         provenance=dataclasses.replace(
             report.provenance,
             title=EVIL,
-            actions=(ProvenanceAction(action=EVIL, software_agent='"><img src=x onerror=alert(2)>'),),
+            actions=(ProvenanceAction(action=EVIL, software_agent=HOSTILE_ATTRIBUTE),),
         ),
         declaration=dataclasses.replace(report.declaration, ai_tools=(EVIL,)),
     )

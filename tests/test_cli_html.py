@@ -26,9 +26,7 @@ def run(samples_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any
     return invoke
 
 
-def test_folder_to_file(
-    run: Callable[..., Any], tmp_path: Path, expected: dict[str, Any]
-) -> None:
+def test_folder_to_file(run: Callable[..., Any], tmp_path: Path, expected: dict[str, Any]) -> None:
     """`check samples/ -f html -o report.html` writes one page with a row per sample."""
     out = tmp_path / "report.html"
     result = run("check", "samples/", "-f", "html", "-o", str(out), *ANCHORS)
@@ -76,8 +74,8 @@ def test_no_media_files_is_a_page_that_says_so(run: Callable[..., Any], tmp_path
 
 def test_file_changed_since_check_gets_no_pictures(tmp_path: Path, samples_dir: Path) -> None:
     """If the file on disk is not the size that was checked, no pictures are taken from it."""
-    from verify.html_report import source_for
     from verify.core import verify_path
+    from verify.html_report import source_for
 
     copy = tmp_path / "copy.jpg"
     copy.write_bytes((samples_dir / "captured.jpg").read_bytes())

@@ -40,10 +40,10 @@ def test_unreadable_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     """A read that fails (permissions, I/O error) is unreadable, with the OS's reason."""
     import verify.core
 
-    def deny(_: Path) -> tuple[bytes, str]:
+    def deny(_: Path) -> object:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(verify.core, "_head_and_digest", deny)
+    monkeypatch.setattr(verify.core, "_scan_file", deny)
     p = tmp_path / "secret.jpg"
     p.write_bytes(b"\xff\xd8\xff")
     report = Verifier().check_path(p)

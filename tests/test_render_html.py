@@ -147,7 +147,9 @@ def test_counts_by_verdict(sample: Callable[[str], Report]) -> None:
     """The summary counts files by verdict."""
     names = ["ai-generated.jpg", "ai-generated.png", "captured.jpg"]
     html = render_html([(sample(n), None) for n in names], RUN)
-    assert re.search(r'data-filter-verdict="AI-generated">AI-generated <span class="n">2</span>', html)
+    assert re.search(
+        r'data-filter-verdict="AI-generated">AI-generated <span class="n">2</span>', html
+    )
     assert re.search(r'data-filter-verdict="Captured">Captured <span class="n">1</span>', html)
 
 

@@ -270,13 +270,16 @@ def test_resource_reader_reports_missing_resources(
 ) -> None:
     """A resource the store does not hold is listed as failed with the library's reason."""
     missing = "self#jumbf=/c2pa/urn:c2pa:nothing/c2pa.assertions/c2pa.thumbnail.claim"
-    read = resources.read(samples_dir / "ai-generated.jpg", "image/jpeg", lambda s: [missing], 10**6)
+    read = resources.read(
+        samples_dir / "ai-generated.jpg", "image/jpeg", lambda s: [missing], 10**6
+    )
     assert read.kind is ReadKind.MANIFEST
     assert "ResourceNotFound" in read.failed[missing]
 
 
 @pytest.mark.parametrize(
-    "field", ["max_pixels", "preview_size", "thumbnail_size", "max_thumbnail_bytes", "max_thumbnails"]
+    "field",
+    ["max_pixels", "preview_size", "thumbnail_size", "max_thumbnail_bytes", "max_thumbnails"],
 )
 def test_visual_limits_must_be_positive(field: str) -> None:
     """Every picture limit is a positive integer."""

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from .batch import verify_many
 from .core import CheckOptions, Verifier, verify_bytes, verify_path
 from .limits import Limits
 from .report import Report
@@ -21,5 +22,6 @@ __all__ = [
     "Verifier",
     "__version__",
     "verify_bytes",
+    "verify_many",
     "verify_path",
 ]

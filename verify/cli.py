@@ -5,67 +5,42 @@ stdout carries only reports; notes and summaries go to stderr.
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import click
 
-from . import __version__
+from .batch import recorded_paths, run_batch, trim_partial_line
 from .core import CheckOptions, Verifier
-from .inputs import Input, expand
+from .inputs import DEFAULT_SELECTION, STDIN, Input, Selection, expand, read_list
 from .limits import DEFAULT_LIMITS, Limits
 from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
-from .render_text import render_report
-from .report import Report
-from .serialize import report_to_json
-from .visuals import DEFAULT_VISUAL_LIMITS, Source, VisualLimits
+from .pool import WorkerPool
+from .progress import Progress
+from .trust.cli import TrustArgs, resolve_check_trust, trust_group, trust_options
+from .visuals import DEFAULT_VISUAL_LIMITS, VisualLimits
+from .writers import OutputFormat, make_writer
 
 if TYPE_CHECKING:
-    from .html_report import HtmlWriter
-    from .render_rich import RichWriter
-
-FORMATS = ("text", "json", "jsonl", "html")
+    from .html_report import PageOptions
 
 
 class ConfigError(click.UsageError):
-    """Bad configuration (trust anchors, limits): exit status 2."""
+    """Bad configuration (trust lists and anchors, limits, output): exit status 2."""
 
     exit_code = int(ExitCode.USAGE)
 
 
-def load_anchors(paths: tuple[str, ...]) -> str | None:
-    """Concatenate PEM bundles; each must hold at least one certificate."""
-    if not paths:
-        return None
-    parts: list[str] = []
-    for name in paths:
-        try:
-            text = Path(name).read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read trust anchors {name!r}: {exc}") from exc
-        if "-----BEGIN CERTIFICATE-----" not in text:
-            raise ConfigError(f"trust anchors {name!r} hold no PEM certificate")
-        parts.append(text.strip() + "\n")
-    return "".join(parts)
-
-
-def stdout_is_terminal() -> bool:
-    """Colour and layout only for a person at a terminal; pipes and files get plain text."""
-    return sys.stdout.isatty()
-
-
 def _version_text() -> str:
-    from .reader import library_versions
+    from .reader import version_text
 
-    libs = library_versions()
-    return (
-        f"c2pa-verify {__version__} (c2pa-python {libs['c2pa-python']}, c2pa-rs {libs['c2pa-rs']})"
-    )
+    return version_text()
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -91,123 +66,172 @@ def main() -> None:
 @dataclass(frozen=True)
 class CheckArgs:
     paths: tuple[str, ...]
-    fmt: str
+    fmt: OutputFormat
     output: str | None
     options: CheckOptions
     fail_on: frozenset[FailOn]
-    #: text: the colour view (`rich`), for a terminal.
-    rich: bool = False
-    #: html: pictures' limits, and the trust anchor files named in the report.
+    jobs: int | None = None
+    timeout: float | None = 30.0
+    ordered: bool = False
+    from_file: str | None = None
+    selection: Selection = DEFAULT_SELECTION
+    resume: str | None = None
+    #: None: a progress display when stderr is a terminal.
+    progress: bool | None = None
+    #: text: the colour view (`rich`) for a person at a terminal.
+    terminal: bool = False
+    #: html: limits for the pictures (preview and thumbnails).
     visual_limits: VisualLimits = field(default_factory=lambda: DEFAULT_VISUAL_LIMITS)
-    anchor_files: tuple[str, ...] = ()
 
 
-def _reports(verifier: Verifier, inputs: Iterator[Input]) -> Iterator[tuple[Report, Source]]:
-    """Each report with what was checked (a path, or the bytes read from standard input)."""
-    for item in inputs:
-        if item.is_stdin:
-            data = sys.stdin.buffer.read(verifier.limits.max_size + 1)
-            yield verifier.check_bytes(data, name="-"), data
-        else:
-            yield verifier.check_path(item.path), Path(item.path)
+def stdout_is_terminal() -> bool:
+    """Colour and layout only for a person at a terminal; pipes and files get plain text."""
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty())
 
 
-def _single_document(paths: tuple[str, ...]) -> bool:
+def default_jobs() -> int:
+    """The CPUs this process may run on (the affinity mask, as containers set it)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _single_document(args: CheckArgs) -> bool:
     """`-f json` writes one object for one file argument, an array otherwise."""
-    return len(paths) == 1 and (paths[0] == "-" or not Path(paths[0]).is_dir())
-
-
-def _html_writer(args: CheckArgs, out: IO[str]) -> HtmlWriter:
-    # Imported here: jinja2 and the picture code stay out of text/json/jsonl runs.
-    from .html_report import HtmlWriter
-    from .render_html import RunInfo
-
-    run = RunInfo(
-        generated_at=datetime.now().astimezone().isoformat(timespec="seconds"),
-        tool=_version_text(),
-        trust_anchors=args.anchor_files,
-        allow_network=args.options.allow_network,
-    )
-    return HtmlWriter(
-        out,
-        run,
-        args.visual_limits,
-        allow_network=args.options.allow_network,
-        max_size=args.options.limits.max_size,
+    paths = args.paths
+    return (
+        args.from_file is None
+        and len(paths) == 1
+        and (paths[0] == "-" or not Path(paths[0]).is_dir())
     )
 
 
-def _rich_writer(out: IO[str]) -> RichWriter:
-    from .render_rich import RichWriter
+def _open_list(args: CheckArgs, stack: ExitStack) -> IO[bytes] | None:
+    if args.from_file is None:
+        return None
+    if args.from_file == STDIN:
+        return sys.stdin.buffer
+    try:
+        listing: IO[bytes] = stack.enter_context(Path(args.from_file).open("rb"))  # noqa: SIM115
+    except OSError as exc:
+        raise ConfigError(f"cannot read --from-file {args.from_file!r}: {exc}") from exc
+    return listing
 
-    return RichWriter(out)
+
+def _inputs(args: CheckArgs, listing: IO[bytes] | None) -> Iterator[Input]:
+    yield from expand(args.paths, args.selection)
+    if listing is not None:
+        yield from expand(read_list(listing), args.selection)
 
 
-def run_check(args: CheckArgs, out: IO[str]) -> ExitCode:
-    """Check every input, write reports to `out`, return the exit code."""
-    verifier = Verifier(args.options)
+def _validate(args: CheckArgs) -> None:
+    if not args.paths and args.from_file is None:
+        raise click.UsageError("give at least one path, or --from-file LIST")
+    if args.from_file == STDIN and STDIN in args.paths:
+        raise click.UsageError("standard input cannot be both --from-file - and an asset (-)")
+    try:
+        Verifier(args.options)  # the workers build the same: fail here, once, as a usage error
+    except Exception as exc:
+        raise ConfigError(f"the c2pa library rejects these settings: {exc}") from exc
+
+
+def _read_stdin_for_page(args: CheckArgs) -> bytes | None:
+    """html previews `-` too: its bytes are read here once, and checked from this copy."""
+    if args.fmt is not OutputFormat.HTML or STDIN not in args.paths:
+        return None
+    return sys.stdin.buffer.read(args.options.limits.max_size + 1)
+
+
+def _page_options(args: CheckArgs, stdin: bytes | None) -> PageOptions | None:
+    """html: the run described at the top of the page (imported only for html: jinja2)."""
+    if args.fmt is not OutputFormat.HTML:
+        return None
+    from .html_report import PageOptions, run_now
+
+    options = args.options
+    lists = tuple(t.name for t in options.all_trust_lists())
+    return PageOptions(
+        run=run_now(lists, allow_network=options.allow_network),
+        limits=args.visual_limits,
+        allow_network=options.allow_network,
+        max_size=options.limits.max_size,
+        stdin=stdin,
+    )
+
+
+def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCode:
+    """Check every input, write reports to `out`, return the exit code.
+
+    `append`: `out` already holds records of an earlier run (`--resume` into the same file).
+    """
+    _validate(args)
+    skip: set[str] = set()
+    if args.resume is not None:
+        skip, bad = recorded_paths(Path(args.resume))
+        note = f", {bad} unreadable lines ignored" if bad else ""
+        click.echo(f"c2pa-verify: resuming, {len(skip)} inputs already recorded{note}", err=True)
     tally = Tally(args.fail_on)
-    single = args.fmt == "json" and _single_document(args.paths)
-    first = True
-    html = _html_writer(args, out) if args.fmt == "html" else None
-    terminal = _rich_writer(out) if args.fmt == "text" and args.rich else None
-    if args.fmt == "json" and not single:
-        out.write("[")
-    for report, source in _reports(verifier, expand(args.paths)):
-        tally.add(report)
-        if html is not None:
-            html.write(report, source)
-        elif terminal is not None:
-            terminal.write(report)
-        elif args.fmt == "jsonl":
-            out.write(report_to_json(report) + "\n")
-            out.flush()
-        elif args.fmt == "json":
-            text = report_to_json(report, indent=2)
-            if not single:
-                text = ("\n" if first else ",\n") + text
-            out.write(text)
-        else:
-            out.write(("" if first else "\n") + render_report(report))
-        first = False
-    if args.fmt == "json":
-        out.write("\n" if single else ("\n]\n" if not first else "]\n"))
-    if html is not None:
-        html.finish()
-    if tally.total == 0:
+    stdin = _read_stdin_for_page(args)
+    writer = make_writer(
+        args.fmt,
+        out,
+        single=args.fmt is OutputFormat.JSON and _single_document(args),
+        header=not append,
+        terminal=args.terminal,
+        page=_page_options(args, stdin),
+    )
+    ordered = args.ordered or not args.fmt.streams
+    progress = Progress.wanted() if args.progress is None else args.progress
+    with ExitStack() as stack:
+        listing = _open_list(args, stack)
+        pool = WorkerPool(args.options, jobs=args.jobs or default_jobs(), timeout=args.timeout)
+        finished = False
+        try:
+            with Progress(progress) as bar:
+                reports = run_batch(
+                    pool,
+                    _inputs(args, listing),
+                    ordered=ordered,
+                    skip=skip,
+                    stdin=None if stdin is None else io.BytesIO(stdin),
+                )
+                for report in reports:
+                    tally.add(report)
+                    writer.write(report)
+                    bar.advance(report)
+            finished = True
+        finally:
+            if finished:
+                pool.close()
+            else:
+                pool.terminate()
+    writer.finish()
+    if tally.total == 0 and not skip:
         click.echo("c2pa-verify: no media files found in the given paths", err=True)
-    elif args.fmt in ("text", "html") and tally.total > 1:
-        click.echo(
-            f"c2pa-verify: {tally.total} checked, {tally.matched} matched --fail-on,"
-            f" {tally.not_checked} could not be checked",
-            err=True,
-        )
+    elif tally.total > 1 or skip:
+        click.echo("c2pa-verify: " + tally.summary(), err=True)
     return tally.code
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option(
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice([f.value for f in OutputFormat]),
     default="text",
     show_default=True,
-    help="text for people (in colour on a terminal); json (one document); jsonl (one line"
-    " per asset, streamed); html (one self-contained page with pictures).",
+    help="text for people (in colour on a terminal); json (one document); jsonl or csv (one"
+    " record per asset, streamed); html (one self-contained page with pictures, for -o).",
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True),
     help="Write the reports to this file instead of standard output.",
-)
-@click.option(
-    "--trust-anchors",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    help="PEM bundle of trusted root certificates (repeatable).",
 )
 @click.option(
     "--allow-network",
@@ -235,49 +259,157 @@ def run_check(args: CheckArgs, out: IO[str]) -> ExitCode:
     help="Deepest ingredient link followed in the provenance walk.",
 )
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: the number of CPUs).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Seconds per asset before its worker is stopped (timeout); 0: no limit.",
+)
+@click.option(
+    "--ordered",
+    is_flag=True,
+    help="jsonl/csv: write records in input order (default: as they complete).",
+)
+@click.option(
+    "--from-file",
+    "from_file",
+    metavar="LIST",
+    help="Also check the paths listed in LIST, one per line (- for standard input).",
+)
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="In directories, only check files matching GLOB (repeatable).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="In directories, skip files and directories matching GLOB (repeatable).",
+)
+@click.option(
+    "--ext",
+    "extensions",
+    multiple=True,
+    metavar="EXT[,EXT...]",
+    help="In directories, check files with these extensions instead of the known media types.",
+)
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Follow symbolic links to directories (each directory is entered once).",
+)
+@click.option(
+    "--no-fast-path",
+    is_flag=True,
+    help="Always run the native reader, even on JPEG/PNG files with no C2PA markers.",
+)
+@click.option(
+    "--resume",
+    type=click.Path(dir_okay=False),
+    metavar="FILE.jsonl",
+    help="Skip inputs whose path is already recorded in this JSONL file.",
+)
+@click.option(
     "--max-pixels",
     type=click.IntRange(min=1),
     default=DEFAULT_VISUAL_LIMITS.max_pixels,
     show_default=True,
     help="html: images with more pixels than this are not decoded for a preview.",
 )
+@trust_options
 def check(  # noqa: PLR0917 - click passes every option positionally
     paths: tuple[str, ...],
     fmt: str,
     output: str | None,
-    trust_anchors: tuple[str, ...],
     allow_network: bool,
     fail_on: tuple[str, ...],
     max_size: int,
     max_depth: int,
+    trust: TrustArgs,
+    jobs: int | None,
+    timeout: float,
+    ordered: bool,
+    from_file: str | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    extensions: tuple[str, ...],
+    follow_links: bool,
+    no_fast_path: bool,
+    resume: str | None,
     max_pixels: int,
 ) -> None:
     """Check files, directories (recursively) or `-` (standard input)."""
+    trust_lists, certs_dir = resolve_check_trust(trust)
     options = CheckOptions(
-        trust_anchors_pem=load_anchors(trust_anchors),
         allow_network=allow_network,
         limits=Limits(max_size=max_size, max_depth=max_depth),
+        trust_lists=trust_lists,
+        certs_dir=certs_dir,
+        fast_path=not no_fast_path,
     )
+    exts = frozenset(e.strip() for arg in extensions for e in arg.split(",") if e.strip())
     args = CheckArgs(
         paths=paths,
-        fmt=fmt,
+        fmt=OutputFormat(fmt),
         output=output,
         options=options,
         fail_on=frozenset(FailOn(f) for f in fail_on) or DEFAULT_FAIL_ON,
-        rich=fmt == "text" and not output and stdout_is_terminal(),
+        jobs=jobs,
+        timeout=timeout or None,
+        ordered=ordered,
+        from_file=from_file,
+        selection=Selection(
+            include=include,
+            exclude=exclude,
+            extensions=exts or None,
+            follow_links=follow_links,
+        ),
+        resume=resume,
+        terminal=args_terminal(fmt, output),
         visual_limits=VisualLimits(max_pixels=max_pixels),
-        anchor_files=trust_anchors,
     )
+    append = _appends_to_resume(output, resume, args.fmt)
     with ExitStack() as stack:
         if output:
+            if append:
+                trim_partial_line(Path(output))
             try:
-                out: IO[str] = stack.enter_context(Path(output).open("w", encoding="utf-8"))
+                out: IO[str] = stack.enter_context(
+                    Path(output).open("a" if append else "w", encoding="utf-8")
+                )
             except OSError as exc:
                 raise ConfigError(f"cannot write {output!r}: {exc}") from exc
         else:
             out = sys.stdout
-        code = run_check(args, out)
+        code = run_check(args, out, append=append)
     sys.exit(int(code))
+
+
+def args_terminal(fmt: str, output: str | None) -> bool:
+    """The colour view: text written to standard output that is a terminal."""
+    return fmt == OutputFormat.TEXT and output is None and stdout_is_terminal()
+
+
+def _appends_to_resume(output: str | None, resume: str | None, fmt: OutputFormat) -> bool:
+    """`--resume out.jsonl -o out.jsonl` adds the new records to the same file."""
+    if output is None or resume is None:
+        return False
+    same = Path(output).resolve() == Path(resume).resolve()
+    if same and fmt is not OutputFormat.JSONL:
+        raise click.UsageError("-o may name the --resume file only with -f jsonl")
+    return same
+
+
+main.add_command(trust_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,20 +6,17 @@ Everything else (CLI, batch runner, renderers) is a thin layer over
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import media
+from . import fastpath, media
 from .declaration import Basis, Declaration, Origin, classify_declaration, declaration_basis
-from .integrity import (
-    Integrity,
-    IntegrityAssessment,
-    assess_integrity,
-    assess_signer_trust,
-)
+from .integrity import Integrity, IntegrityAssessment, assess_integrity
 from .limits import DEFAULT_LIMITS, Limits
 from .model import ManifestStore, Validation
 from .parse import parse_store
@@ -35,6 +32,10 @@ from .report import (
     ValidationState,
     ValidationSummary,
 )
+from .trust.anchors import TrustIndex
+from .trust.certfiles import write_chain
+from .trust.identity import SignatureEvidence, SignerContext, build_signer, read_evidence
+from .trust.lists import TrustList
 
 _CHUNK = 1 << 20
 SIDECAR_SUFFIX = ".c2pa"
@@ -43,11 +44,28 @@ SIDECAR_TYPE = "application/c2pa"
 
 @dataclass(frozen=True)
 class CheckOptions:
-    """What a check may use: trust anchors, the network, and its limits."""
+    """What a check may use: trust lists and anchors, the network, and its limits."""
 
     trust_anchors_pem: str | None = None
     allow_network: bool = False
     limits: Limits = field(default_factory=lambda: DEFAULT_LIMITS)
+    #: Named trust lists (see `verify.trust.config.load_lists` for the CLI's selection).
+    trust_lists: tuple[TrustList, ...] = ()
+    #: Write each signer's certificate chain as PEM into this directory.
+    certs_dir: str | None = None
+    #: Skip the native reader for JPEG/PNG files whose container shows no credentials
+    #: (verify/fastpath.py). Off only to compare against the full read.
+    fast_path: bool = True
+
+    def all_trust_lists(self) -> tuple[TrustList, ...]:
+        """`trust_lists`, plus `trust_anchors_pem` as a list of its own."""
+        if not self.trust_anchors_pem:
+            return self.trust_lists
+        return (*self.trust_lists, TrustList(ANCHORS_NAME, anchors_pem=self.trust_anchors_pem))
+
+
+#: The list name given to `CheckOptions.trust_anchors_pem`.
+ANCHORS_NAME = "configured trust anchors"
 
 
 @dataclass(frozen=True)
@@ -85,37 +103,17 @@ def summarize_validation(validation: Validation) -> ValidationSummary:
     )
 
 
-def signer_of(store: ManifestStore) -> Signer | None:
+_NO_TRUST = SignerContext(TrustIndex())
+
+
+def signer_of(
+    store: ManifestStore,
+    evidence: SignatureEvidence | None = None,
+    context: SignerContext = _NO_TRUST,
+    integrity: Integrity = Integrity.INTACT,
+) -> Signer | None:
     """The active manifest's signer with its trust assessment."""
-    active = store.active
-    if active is None or active.signature is None:
-        return None
-    sig = active.signature
-    trust = assess_signer_trust(store.validation)
-    cert = sig.certificate
-    issuer = None
-    if cert is not None:
-        issuer = cert.issuer_organization or cert.issuer_common_name
-        if cert.issuer_organization and cert.issuer_common_name:
-            issuer = f"{cert.issuer_common_name} ({cert.issuer_organization})"
-    success = {e.code for e in store.validation.success}
-    timestamped = sig.timestamp_authority is not None or bool(
-        success & {"timeStamp.validated", "timeStamp.trusted"}
-    )
-    return Signer(
-        trust=trust.trust,
-        trust_explanation=trust.explanation,
-        organization=sig.organization or (cert.subject_organization if cert else None),
-        common_name=sig.common_name or (cert.subject_common_name if cert else None),
-        issuer=issuer,
-        signed_at=sig.signed_at,
-        timestamped=timestamped,
-        timestamp_authority=sig.timestamp_authority,
-        algorithm=sig.algorithm,
-        serial_number=sig.serial_number,
-        not_before=cert.not_before if cert else None,
-        not_after=cert.not_after if cert else None,
-    )
+    return build_signer(store, evidence or SignatureEvidence(), context, integrity)
 
 
 def _declaration_report(
@@ -197,12 +195,20 @@ def _report_without_store(base: dict[str, object], read: _Read) -> Report:
     )
 
 
-def build_report(base: dict[str, object], read: _Read, limits: Limits) -> Report:
+def build_report(
+    base: dict[str, object],
+    read: _Read,
+    limits: Limits,
+    context: SignerContext = _NO_TRUST,
+    evidence: SignatureEvidence | None = None,
+) -> Report:
     """Combine the read outcome and the policies into the report (no I/O)."""
     outcome = read.outcome
     if outcome.kind is not ReadKind.MANIFEST or outcome.store is None:
         return _report_without_store(base, read)
     store = parse_store(outcome.store, limits, outcome.signature_details)
+    if evidence is None:
+        evidence = read_evidence(outcome.manifest_jumbf, store.active_label)
     notes = list(store.notes)
     if read.note:
         notes.append(read.note)
@@ -211,8 +217,11 @@ def build_report(base: dict[str, object], read: _Read, limits: Limits) -> Report
         notes.append(
             "a .c2pa manifest store read on its own: there is no asset to compare hashes with"
         )
-    signer = signer_of(store)
+    signer = signer_of(store, evidence, context, integrity.integrity)
+    if signer is not None and evidence.problem:
+        notes.append(f"the signer's certificates could not be read: {evidence.problem}")
     declaration = classify_declaration(store, limits=limits)
+    classified = {store.active_label: declaration.origin} if store.active_label else {}
     if declaration.truncated:
         notes.append(f"the provenance walk stopped at max_depth={limits.max_depth}")
     explanation = None
@@ -232,10 +241,16 @@ def build_report(base: dict[str, object], read: _Read, limits: Limits) -> Report
         integrity_detail=IntegrityDetail(integrity.codes, integrity.explanation),
         signer=signer,
         declaration=_declaration_report(declaration, basis, explanation),
-        provenance=build_provenance(store, limits),
+        provenance=build_provenance(store, limits, classified),
         error=None,
         notes=tuple(notes),
     )
+
+
+def error_report(path: str, kind: ErrorKind, message: str, size: int | None = None) -> Report:
+    """The report for an input that could not be checked at all (timed out, crashed, ...)."""
+    base: dict[str, object] = {"path": path, "size": size, "sha256": None, "media_type": None}
+    return _error_report(base, kind, message)
 
 
 def _error_report(base: dict[str, object], kind: ErrorKind, message: str) -> Report:
@@ -254,9 +269,13 @@ class Verifier:
         self, options: CheckOptions | None = None, reader: ManifestReader | None = None
     ) -> None:
         self.options = options or CheckOptions()
+        # Parsed once: a verifier per process or worker loads its lists once.
+        self.trust = TrustIndex(self.options.all_trust_lists())
         self.reader = reader or ManifestReader(
-            self.options.trust_anchors_pem, self.options.allow_network
+            allow_network=self.options.allow_network, trust_settings=self.trust.c2pa_settings()
         )
+        self._context = SignerContext(self.trust, self.options.allow_network)
+        self._certs_dir = Path(self.options.certs_dir) if self.options.certs_dir else None
 
     @property
     def limits(self) -> Limits:
@@ -290,20 +309,40 @@ class Verifier:
                 f"{st.st_size} bytes is over the limit of {self.limits.max_size} (max_size)",
             )
         try:
-            head, digest = _head_and_digest(p)
+            scan = _scan_file(p)
         except OSError as exc:
             return _error_report(base, ErrorKind.UNREADABLE, exc.strerror or str(exc))
-        base["sha256"] = digest
-        mime = media.detect(head, p.name)
+        base["sha256"] = scan.digest
+        mime = media.detect(scan.head, p.name)
         base["media_type"] = mime
-        read = self._read_path(p, mime)
-        return build_report(base, read, self.limits)
+        read = self._read_path(p, mime, scan)
+        return self._report(base, read)
 
-    def _read_path(self, p: Path, mime: str) -> _Read:
+    def _report(self, base: dict[str, object], read: _Read) -> Report:
+        """Build the report; with `certs_dir`, also write the signer's chain."""
+        outcome = read.outcome
+        active = outcome.store.get("active_manifest") if outcome.store else None
+        evidence = read_evidence(
+            outcome.manifest_jumbf, active if isinstance(active, str) else None
+        )
+        report = build_report(base, read, self.limits, self._context, evidence)
+        if self._certs_dir is None or report.signer is None or not evidence.chain:
+            return report
+        try:
+            write_chain(self._certs_dir, evidence.signer_sha256 or "", evidence.chain)
+        except OSError as exc:
+            note = f"could not write the certificate chain to {self._certs_dir}: {exc}"
+            return dataclasses.replace(report, notes=(*report.notes, note))
+        return report
+
+    def _read_path(self, p: Path, mime: str, scan: _Scan) -> _Read:
         if p.suffix.lower() == SIDECAR_SUFFIX or mime == SIDECAR_TYPE:
             outcome = self.reader.read_path(p, SIDECAR_TYPE)
             return _Read(outcome, Credentials.SIDECAR, standalone=True)
-        outcome = self.reader.read_path(p, mime)
+        if self.options.fast_path and not scan.marked and _plain_container(p, mime, scan):
+            outcome = _NO_MANIFEST
+        else:
+            outcome = self.reader.read_path(p, mime)
         if outcome.kind in (ReadKind.NO_MANIFEST, ReadKind.REMOTE):
             sidecar = p.with_suffix(SIDECAR_SUFFIX)
             found = self._read_sidecar(sidecar, lambda data: self.reader.read_path(p, mime, data))
@@ -366,22 +405,22 @@ class Verifier:
             base["media_type"] = mime
             if mime == SIDECAR_TYPE:
                 outcome = self.reader.read_bytes(data, SIDECAR_TYPE)
-                return build_report(
-                    base, _Read(outcome, Credentials.SIDECAR, standalone=True), self.limits
-                )
-            outcome = self.reader.read_bytes(data, mime)
+                return self._report(base, _Read(outcome, Credentials.SIDECAR, standalone=True))
+            if self.options.fast_path and not fastpath.needs_reader(data, mime):
+                outcome = _NO_MANIFEST
+            else:
+                outcome = self.reader.read_bytes(data, mime)
             if sidecar is not None and outcome.kind in (ReadKind.NO_MANIFEST, ReadKind.REMOTE):
                 side = self.reader.read_bytes(data, mime, sidecar)
-                return build_report(
+                return self._report(
                     base,
                     _Read(
                         side,
                         _credentials_for(side, Credentials.SIDECAR),
                         note="manifest read from the sidecar",
                     ),
-                    self.limits,
                 )
-            return build_report(base, _Read(outcome, _credentials_for(outcome)), self.limits)
+            return self._report(base, _Read(outcome, _credentials_for(outcome)))
         except Exception as exc:
             return _error_report(base, ErrorKind.INTERNAL, f"{type(exc).__name__}: {exc}")
 
@@ -398,15 +437,60 @@ def _credentials_for(
     return Credentials.UNREADABLE
 
 
-def _head_and_digest(p: Path) -> tuple[bytes, str]:
+_NO_MANIFEST = ReadOutcome(ReadKind.NO_MANIFEST, message="no C2PA markers in the container")
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What one pass over a file gave: its hash, first bytes, and the fast-path facts."""
+
+    head: bytes
+    digest: str
+    size: int
+    #: A C2PA marker occurs somewhere in the file (the fast path does not apply).
+    marked: bool
+    #: The whole file, when it fit in the first read (else None).
+    data: bytes | None
+
+
+def _scan_file(p: Path) -> _Scan:
     digest = hashlib.sha256()
-    head = b""
+    markers = fastpath.MarkerScan()
+    first: bytes | None = None
+    size = 0
     with p.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
-            if not head:
-                head = chunk[: media.SNIFF_BYTES]
+            if first is None:
+                first = chunk
             digest.update(chunk)
-    return head, digest.hexdigest()
+            markers.feed(chunk)
+            size += len(chunk)
+    first = first or b""
+    whole = first if len(first) == size else None
+    return _Scan(first[: media.SNIFF_BYTES], digest.hexdigest(), size, markers.found, whole)
+
+
+def _plain_container(p: Path, mime: str, scan: _Scan) -> bool:
+    """The fast path's container check, in memory or with positioned reads of the file."""
+    if mime not in fastpath.FAST_TYPES:
+        return False
+    data = scan.data
+    if data is not None:
+        return fastpath.container_without_manifest(
+            mime, scan.size, lambda offset, n: data[offset : offset + n]
+        )
+    try:
+        fd = os.open(p, os.O_RDONLY)
+    except OSError:
+        return False  # the full read reports why
+    try:
+        return fastpath.container_without_manifest(
+            mime, scan.size, lambda offset, n: os.pread(fd, n, offset)
+        )
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 _default: dict[CheckOptions, Verifier] = {}

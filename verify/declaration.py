@@ -132,18 +132,23 @@ def _walk(store: ManifestStore, start: str, limits: Limits) -> tuple[list[_Node]
             path = (*path, label)
         relationship = "parentOf"
     nodes.extend(chain)
-    stack: list[_Node] = []
-    for node in reversed(chain):
-        for ing in reversed(node.manifest.ingredients):
-            if ing.relationship != "parentOf" and ing.manifest_label:
-                stack.append(
-                    _Node(
-                        store.manifests.get(ing.manifest_label, Manifest(label=ing.manifest_label)),
-                        (*node.path, ing.manifest_label),
-                        ing.relationship,
-                        False,
-                    )
-                )
+
+    def below(node: _Node, components_only: bool) -> list[_Node]:
+        """Ingredient nodes of `node`, reversed so the stack pops them in order."""
+        return [
+            _Node(
+                store.manifests.get(ing.manifest_label, Manifest(label=ing.manifest_label)),
+                (*node.path, ing.manifest_label),
+                ing.relationship,
+                False,
+            )
+            for ing in reversed(node.manifest.ingredients)
+            if ing.manifest_label
+            and ing.manifest_label not in seen
+            and not (components_only and ing.relationship == "parentOf")
+        ]
+
+    stack = [child for node in reversed(chain) for child in below(node, components_only=True)]
     while stack:
         node = stack.pop()
         label = node.manifest.label
@@ -154,16 +159,7 @@ def _walk(store: ManifestStore, start: str, limits: Limits) -> tuple[list[_Node]
             continue
         seen.add(label)
         nodes.append(node)
-        for ing in reversed(node.manifest.ingredients):
-            if ing.manifest_label and ing.manifest_label not in seen:
-                stack.append(
-                    _Node(
-                        store.manifests.get(ing.manifest_label, Manifest(label=ing.manifest_label)),
-                        (*node.path, ing.manifest_label),
-                        ing.relationship,
-                        False,
-                    )
-                )
+        stack.extend(below(node, components_only=False))
     return nodes, truncated
 
 

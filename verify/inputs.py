@@ -1,48 +1,152 @@
-"""Expand command-line arguments into the list of inputs to check."""
+"""Expand command-line arguments and path lists into the stream of inputs to check.
+
+Inputs are produced lazily (a list of a million paths is never held in memory) and every
+input the caller named gives exactly one record downstream: a path that does not exist,
+a FIFO or a device is still yielded, and the check reports it (`unreadable`,
+`unsupported`). A directory that cannot be listed is yielded with the reason, so that it
+too gets a record.
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
-from .media import is_known_media
+from .media import EXTENSION_TYPES
 
 STDIN = "-"
 
 
 @dataclass(frozen=True)
 class Input:
-    """One asset to check: a path, or standard input (`path == "-"`)."""
+    """One asset to check: a path, or standard input (`path == "-"`).
+
+    `unreadable` is set when the input is known to be unreadable before any check (a
+    directory that could not be listed); it is the reason.
+    """
 
     path: str
+    unreadable: str | None = None
 
     @property
     def is_stdin(self) -> bool:
         return self.path == STDIN
 
 
-def expand(arguments: Iterable[str]) -> Iterator[Input]:
-    """Files as given; directories recursively (known media extensions, sorted).
+@dataclass(frozen=True)
+class Selection:
+    """Which files a directory walk picks up.
+
+    A pattern without `/` is matched against the file name, one with `/` against the path
+    relative to the directory given (`raw/*.dng`). `extensions` (lower case, with or
+    without the dot) replaces the default list of known media extensions. Paths named
+    explicitly (arguments, list files) are always checked, whatever the selection.
+    """
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    extensions: frozenset[str] | None = None
+    #: Follow symbolic links to directories (each directory is entered once: no loops).
+    follow_links: bool = False
+
+    def __post_init__(self) -> None:
+        if self.extensions is not None:
+            normal = frozenset(
+                e.lower() if e.startswith(".") else f".{e.lower()}" for e in self.extensions
+            )
+            object.__setattr__(self, "extensions", normal)
+
+    def wants_file(self, relative: PurePath) -> bool:
+        """Whether a file found in a directory walk is checked."""
+        suffix = relative.suffix.lower()
+        if self.extensions is not None:
+            if suffix not in self.extensions:
+                return False
+        elif suffix not in EXTENSION_TYPES:
+            return False
+        if self.include and not any(_matches(relative, p) for p in self.include):
+            return False
+        return not any(_matches(relative, p) for p in self.exclude)
+
+    def prunes_directory(self, relative: PurePath) -> bool:
+        """Whether an excluded pattern removes a whole subdirectory from the walk."""
+        return any(_matches(relative, p) for p in self.exclude)
+
+
+DEFAULT_SELECTION = Selection()
+
+
+def _matches(relative: PurePath, pattern: str) -> bool:
+    target = relative.as_posix() if "/" in pattern else relative.name
+    return fnmatch.fnmatchcase(target, pattern)
+
+
+def expand(arguments: Iterable[str], selection: Selection = DEFAULT_SELECTION) -> Iterator[Input]:
+    """Files as given; directories recursively (selected files, sorted by name).
 
     A path that does not exist is still yielded, so that it gets a report saying so.
-    Symbolic links to directories are not followed (no loops); links to files are.
+    Symbolic links to directories are not followed unless `selection.follow_links`, and
+    then each directory is entered at most once (no loops); links to files are followed.
     """
     for arg in arguments:
         if arg == STDIN:
             yield Input(STDIN)
             continue
         p = Path(arg)
-        if p.is_dir() and not p.is_symlink():
-            yield from _walk(p)
+        if p.is_dir() and (selection.follow_links or not p.is_symlink()):
+            yield from _walk(p, selection)
         else:
             yield Input(arg)
 
 
-def _walk(root: Path) -> Iterator[Input]:
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if is_known_media(name):
-                yield Input(str(Path(dirpath) / name))
+def read_list(stream: Iterable[bytes]) -> Iterator[str]:
+    """Paths from a list file, one per line (bytes decoded as the OS does for file names).
+
+    Blank lines are skipped; nothing else is interpreted, so any file name but one with a
+    newline can be listed.
+    """
+    for raw in stream:
+        line = raw.rstrip(b"\r\n")
+        if line.strip():
+            yield os.fsdecode(line)
+
+
+def _walk(root: Path, selection: Selection) -> Iterator[Input]:
+    seen: set[tuple[int, int]] = set()
+    stack: list[Path] = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            st = directory.stat()
+            key = (st.st_dev, st.st_ino)
+            if key in seen:
+                continue  # reached again through a link: a loop or a second route
+            seen.add(key)
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield Input(str(directory), unreadable=f"cannot list directory: {exc.strerror or exc}")
+            continue
+        subdirs: list[Path] = []
+        for entry in entries:
+            path = Path(entry.path)
+            relative = path.relative_to(root)
+            if _is_dir(entry, selection.follow_links):
+                if not selection.prunes_directory(relative):
+                    subdirs.append(path)
+            elif selection.wants_file(relative):
+                yield Input(entry.path)
+        stack.extend(reversed(subdirs))
+
+
+def _is_dir(entry: os.DirEntry[str], follow_links: bool) -> bool:
+    try:
+        if entry.is_symlink() and not follow_links:
+            return False
+        return stat.S_ISDIR(entry.stat(follow_symlinks=follow_links).st_mode)
+    except OSError:
+        return False  # a broken link: yielded as a file if selected, and reported unreadable

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from enum import IntEnum, StrEnum
 
@@ -55,20 +56,45 @@ def matches(report: Report, condition: FailOn) -> bool:
 
 
 class Tally:
-    """Running exit status over a stream of reports (keeps counts, not reports)."""
+    """Running exit status and verdict counts over a stream of reports (counts, not reports)."""
 
     def __init__(self, fail_on: frozenset[FailOn] = DEFAULT_FAIL_ON) -> None:
         self.fail_on = fail_on
         self.total = 0
         self.not_checked = 0
         self.matched = 0
+        #: Checked inputs by declared origin, by integrity; unchecked ones by error kind.
+        self.origins: Counter[str] = Counter()
+        self.integrity: Counter[str] = Counter()
+        self.errors: Counter[str] = Counter()
 
     def add(self, report: Report) -> None:
         self.total += 1
         if report.error is not None:
             self.not_checked += 1
-        elif any(matches(report, c) for c in self.fail_on):
+            self.errors[report.error.kind.value] += 1
+            return
+        self.origins[report.declaration.origin.value] += 1
+        self.integrity[report.integrity.value] += 1
+        if any(matches(report, c) for c in self.fail_on):
             self.matched += 1
+
+    def summary(self) -> str:
+        """Counts by verdict, for the end of a batch (plain text, a few lines)."""
+
+        def counts(counter: Counter[str]) -> str:
+            return ", ".join(f"{k} {v}" for k, v in sorted(counter.items())) or "none"
+
+        lines = [
+            f"{self.total} inputs: {self.total - self.not_checked} checked,"
+            f" {self.not_checked} could not be checked, {self.matched} matched --fail-on"
+        ]
+        if self.origins:
+            lines.append(f"  declared origin: {counts(self.origins)}")
+            lines.append(f"  integrity: {counts(self.integrity)}")
+        if self.errors:
+            lines.append(f"  not checked: {counts(self.errors)}")
+        return "\n".join(lines)
 
     @property
     def code(self) -> ExitCode:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .declaration import Origin, classify_declaration
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Ingredient, Manifest, ManifestStore
@@ -32,12 +34,14 @@ def _actions(manifest: Manifest) -> tuple[ProvenanceAction, ...]:
 
 
 class _Builder:
-    def __init__(self, store: ManifestStore, limits: Limits) -> None:
+    def __init__(
+        self, store: ManifestStore, limits: Limits, known: Mapping[str, Origin] | None = None
+    ) -> None:
         self.store = store
         self.limits = limits
         self.nodes = 0
         # Each manifest's own origin is computed once, however often it appears.
-        self._origins: dict[str, Origin] = {}
+        self._origins: dict[str, Origin] = dict(known or {})
 
     def origin(self, label: str) -> Origin:
         if label not in self._origins:
@@ -104,9 +108,14 @@ class _Builder:
 
 
 def build_provenance(
-    store: ManifestStore, limits: Limits = DEFAULT_LIMITS
+    store: ManifestStore,
+    limits: Limits = DEFAULT_LIMITS,
+    known: Mapping[str, Origin] | None = None,
 ) -> ProvenanceNode | None:
-    """The tree below the active manifest; cycles and over-deep links are cut and marked."""
+    """The tree below the active manifest; cycles and over-deep links are cut and marked.
+
+    `known`: origins already classified (by label), so that they are not computed twice.
+    """
     if store.active_label is None or store.active_label not in store.manifests:
         return None
-    return _Builder(store, limits).node(store.active_label, "active", frozenset(), 0)
+    return _Builder(store, limits, known).node(store.active_label, "active", frozenset(), 0)

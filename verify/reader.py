@@ -51,6 +51,8 @@ class ReadOutcome:
     message: str | None = None
     #: The library's exception class, for the report's evidence.
     library_error: str | None = None
+    #: The active manifest's store as JUMBF bytes (its signature holds the certificates).
+    manifest_jumbf: bytes | None = None
 
 
 _URL = re.compile(r"https?://[^\s\"'<>]+")
@@ -83,6 +85,16 @@ def library_versions() -> dict[str, str]:
     except PackageNotFoundError:  # pragma: no cover - only in odd installs
         binding = "unknown"
     return {"c2pa-python": binding, "c2pa-rs": str(c2pa.sdk_version())}
+
+
+def version_text() -> str:
+    """Our version with the binding's and c2pa-rs's, as `--version` prints it."""
+    from . import __version__
+
+    libs = library_versions()
+    return (
+        f"c2pa-verify {__version__} (c2pa-python {libs['c2pa-python']}, c2pa-rs {libs['c2pa-rs']})"
+    )
 
 
 def supported_mime_types() -> frozenset[str]:
@@ -145,9 +157,14 @@ class ManifestReader:
     anchors and the network settings. Not for sharing between threads.
     """
 
-    def __init__(self, trust_anchors_pem: str | None = None, allow_network: bool = False) -> None:
+    def __init__(
+        self,
+        trust_anchors_pem: str | None = None,
+        allow_network: bool = False,
+        trust_settings: Mapping[str, Any] | None = None,
+    ) -> None:
         self.allow_network = allow_network
-        self.settings = build_settings(trust_anchors_pem, allow_network)
+        self.settings = build_settings(trust_anchors_pem, allow_network, trust_settings)
         self._context = c2pa.Context.from_dict(self.settings)
 
     def read_path(
@@ -180,6 +197,7 @@ class ManifestReader:
             with reader:
                 store = json.loads(reader.json())
                 details = _signature_details(reader.crjson())
+                jumbf = _manifest_jumbf(reader, store)
         except Exception as exc:
             return classify_exception(exc)
         if not isinstance(store, dict):
@@ -188,7 +206,9 @@ class ManifestReader:
                 error_kind=ErrorKind.MALFORMED,
                 message="manifest store is not an object",
             )
-        return ReadOutcome(ReadKind.MANIFEST, store=store, signature_details=details)
+        return ReadOutcome(
+            ReadKind.MANIFEST, store=store, signature_details=details, manifest_jumbf=jumbf
+        )
 
 
 @dataclass(frozen=True)
@@ -302,8 +322,29 @@ def _resource_problem(exc: BaseException, sink: _BoundedSink, max_bytes: int) ->
     return message if message.startswith(name) else f"{name}: {message}"
 
 
-def build_settings(trust_anchors_pem: str | None, allow_network: bool) -> dict[str, Any]:
-    """c2pa-rs settings: offline unless asked, trust anchors when given."""
+def _manifest_jumbf(reader: Any, store: Any) -> bytes | None:
+    """The active manifest's store as JUMBF (c2pa-rs streams it for a manifest URI).
+
+    The binding exposes no certificates; the signature inside these bytes has them.
+    None when the library cannot give them: the report then says so, nothing fails.
+    """
+    label = store.get("active_manifest") if isinstance(store, dict) else None
+    if not isinstance(label, str):
+        return None
+    out = io.BytesIO()
+    try:
+        reader.resource_to_stream(f"self#jumbf=/c2pa/{label}", out)
+    except Exception:  # an unreadable signature is reported by the policy, not raised
+        return None
+    return out.getvalue()
+
+
+def build_settings(
+    trust_anchors_pem: str | None,
+    allow_network: bool,
+    trust_settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """c2pa-rs settings: offline unless asked, trust anchors or trust lists when given."""
     settings: dict[str, Any] = {
         "verify": {
             "remote_manifest_fetch": allow_network,
@@ -312,6 +353,9 @@ def build_settings(trust_anchors_pem: str | None, allow_network: bool) -> dict[s
     }
     if not allow_network:
         settings["core"] = {"allowed_network_hosts": []}
+    trust: dict[str, Any] = dict(trust_settings or {})
     if trust_anchors_pem:
-        settings["trust"] = {"trust_anchors": trust_anchors_pem}
+        trust["trust_anchors"] = trust_anchors_pem
+    if trust:
+        settings["trust"] = trust
     return settings

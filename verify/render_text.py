@@ -7,7 +7,9 @@ import re
 from . import sourcetype
 from .declaration import Basis, Origin
 from .integrity import Integrity, SignerTrust
-from .report import Credentials, ProvenanceNode, Report
+from .report import Credentials, ProvenanceNode, Report, Signer
+from .trust.lists import known
+from .trust.policy import Revocation, RevocationSource
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -48,6 +50,29 @@ _TRUST_WORDS = {
 }
 
 
+_REVOCATION_WORDS = {
+    Revocation.NOT_REVOKED: "not revoked",
+    Revocation.REVOKED: "REVOKED",
+    Revocation.UNKNOWN: "unknown (a response is present but could not be used)",
+    Revocation.NOT_CHECKED: "not checked (offline, nothing stapled)",
+}
+
+_SOURCE_WORDS = {
+    RevocationSource.STAPLED_OCSP: "stapled OCSP response",
+    RevocationSource.CERTIFICATE_STATUS: "c2pa.certificate-status assertion",
+    RevocationSource.OCSP_FETCH: "OCSP fetched with --allow-network",
+}
+
+
+def trust_words(signer: Signer) -> str:
+    """`signer recognised by C2PA Trust List`, or the trust state in words."""
+    if signer.trust is SignerTrust.TRUSTED and signer.trust_list:
+        if known(signer.trust_list) is not None:
+            return f"signer recognised by {safe(signer.trust_list)}"
+        return f"{_TRUST_WORDS[signer.trust]} ({safe(signer.trust_list)})"
+    return _TRUST_WORDS[signer.trust]
+
+
 def verdict_line(report: Report) -> str:
     """One sentence: what is declared, by whom, and whether it holds."""
     if report.error is not None:
@@ -70,7 +95,7 @@ def verdict_line(report: Report) -> str:
     if report.signer is not None:
         who = report.signer.organization or report.signer.common_name or "an unnamed signer"
         parts.append(f"signed by {safe(who)}")
-        parts.append(_TRUST_WORDS[report.signer.trust])
+        parts.append(trust_words(report.signer))
     parts.append(_INTEGRITY_WORDS[report.integrity])
     if decl.basis is Basis.SIGNED_INVALID and decl.origin not in (
         Origin.NOT_DECLARED,
@@ -139,10 +164,21 @@ def render_report(report: Report) -> str:
             if s.timestamp_authority
             else ("timestamped" if s.timestamped else "no timestamp")
         )
+        if s.timestamped and s.timestamp_trusted is not None:
+            ts += ", trusted" if s.timestamp_trusted else ", not trusted"
         lines.append(
             f"    signed at {safe(s.signed_at or '?')} ({ts});"
-            f" trust: {s.trust.value} ({s.trust_explanation})"
+            f" trust: {s.trust.value} ({safe(s.trust_explanation)})"
         )
+        if s.not_before or s.not_after:
+            lines.append(
+                f"    certificate valid {safe(s.not_before or '?')} to {safe(s.not_after or '?')}"
+                + (f", serial {safe(s.serial_number)}" if s.serial_number else "")
+            )
+        if s.certificate_sha256:
+            lines.append(f"    certificate sha256 {s.certificate_sha256}")
+        source = f" ({_SOURCE_WORDS[s.revocation_source]})" if s.revocation_source else ""
+        lines.append(f"    revocation: {_REVOCATION_WORDS[s.revocation]}{source}")
     decl = report.declaration
     lines.append(
         f"  Declaration: {decl.origin.value}, declares_ai={str(decl.declares_ai).lower()}"

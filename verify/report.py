@@ -12,8 +12,9 @@ from enum import StrEnum
 from .declaration import Basis, Evidence, Origin
 from .integrity import Integrity, SignerTrust
 from .reader import ErrorKind
+from .trust.policy import Revocation, RevocationSource
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Credentials(StrEnum):
@@ -61,6 +62,16 @@ class Signer:
     serial_number: str | None = None
     not_before: str | None = None
     not_after: str | None = None
+    #: The list that recognised the signer (`C2PA Trust List`, a PEM path), or None.
+    trust_list: str | None = None
+    #: Recognised because its certificate is on an allowed list (matched by us, not c2pa-rs).
+    allowed_list_match: bool = False
+    #: Whether c2pa-rs trusts the timestamp; None when there is none or it said nothing.
+    timestamp_trusted: bool | None = None
+    #: SHA-256 of the signer certificate's DER (the `--certs` file name), if readable.
+    certificate_sha256: str | None = None
+    revocation: Revocation = Revocation.NOT_CHECKED
+    revocation_source: RevocationSource | None = None
 
 
 @dataclass(frozen=True)
@@ -135,3 +146,6 @@ class Report:
     remote_url: str | None = None
     notes: tuple[str, ...] = ()
     schema_version: str = field(default=SCHEMA_VERSION)
+    #: Position of the input in a batch (0-based, in the order inputs were given), so that
+    #: records streamed in completion order can be matched to their inputs. None outside a batch.
+    index: int | None = None

@@ -13,6 +13,7 @@ from .report import Report
 #: Top-level keys in the order they are written (schema_version first, for humans).
 _ORDER = (
     "schema_version",
+    "index",
     "path",
     "size",
     "sha256",
@@ -30,11 +31,22 @@ _ORDER = (
 )
 
 
+#: Field names of each dataclass met so far (dataclasses.fields() is slow per call).
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
+    if isinstance(value, _SCALARS) and not isinstance(value, Enum):
+        return value
     if isinstance(value, Enum):
         return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind = type(value)
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | frozenset | set):

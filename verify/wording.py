@@ -14,6 +14,7 @@ from .declaration import Basis, Origin
 from .integrity import Integrity, SignerTrust
 from .reader import ErrorKind
 from .report import Credentials, Report, Signer
+from .trust.policy import Revocation, RevocationSource
 
 #: Short labels for tables and filters.
 INTEGRITY_LABELS = {
@@ -30,6 +31,19 @@ TRUST_LABELS = {
     SignerTrust.EXPIRED: "Expired certificate",
     SignerTrust.REVOKED: "Revoked certificate",
     SignerTrust.INVALID: "Invalid signature",
+}
+
+_REVOCATION_WORDS = {
+    Revocation.NOT_REVOKED: "not revoked",
+    Revocation.REVOKED: "revoked",
+    Revocation.UNKNOWN: "an answer was found but could not be relied on",
+    Revocation.NOT_CHECKED: "not checked (no answer stored in the file; the check ran offline)",
+}
+
+_REVOCATION_SOURCES = {
+    RevocationSource.STAPLED_OCSP: "an OCSP answer stored in the file",
+    RevocationSource.CERTIFICATE_STATUS: "a certificate status assertion in the file",
+    RevocationSource.OCSP_FETCH: "the certificate authority's OCSP service (online)",
 }
 
 _ORIGIN_LABELS = {
@@ -152,6 +166,14 @@ def signer_name(signer: Signer | None) -> str:
     return signer.organization or signer.common_name or "an unnamed signer"
 
 
+def revocation_words(signer: Signer) -> str:
+    """Whether the signer's certificate was revoked, and how we know."""
+    words = _REVOCATION_WORDS[signer.revocation]
+    if signer.revocation_source is not None:
+        words += f", according to {_REVOCATION_SOURCES[signer.revocation_source]}"
+    return words
+
+
 def verdict_label(report: Report) -> str:
     """A short category for tables, counts and filters."""
     if report.error is not None:
@@ -267,14 +289,22 @@ def _title_and_tone(report: Report) -> tuple[str, Tone, str | None]:
     return "What it declares cannot be determined", Tone.NONE, report.declaration.explanation
 
 
-def _trust_statement(signer: Signer, trust_list: str | None) -> Statement:
+def _trust_statement(signer: Signer) -> Statement:
+    """Recognised by which trust list, or why not (the policy's own reason)."""
     trust = signer.trust
     if trust is SignerTrust.TRUSTED:
-        where = f"the trust list {trust_list}" if trust_list else "a configured trust list"
-        return Statement(f"The signer is recognised by {where}.", Level.OK)
+        where = (
+            f"the trust list {signer.trust_list}"
+            if signer.trust_list
+            else "a configured trust list"
+        )
+        how = " (its certificate is on an allowed list)" if signer.allowed_list_match else ""
+        return Statement(f"The signer is recognised by {where}{how}.", Level.OK)
     if trust is SignerTrust.UNTRUSTED:
         return Statement(
-            "The signer is not on any trust list configured for this check.", Level.WARN
+            "The signer is not recognised by any trust list used for this check"
+            f" ({signer.trust_explanation}).",
+            Level.WARN,
         )
     if trust is SignerTrust.EXPIRED:
         return Statement(
@@ -303,20 +333,6 @@ _INTEGRITY_STATEMENTS = {
 }
 
 
-def trust_list_name(signer: Signer | None) -> str | None:
-    """The trust list that recognised the signer, when the report names one."""
-    value = getattr(signer, "trust_list", None)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value or None
-    for attr in ("name", "label", "uri", "source"):
-        named = getattr(value, attr, None)
-        if isinstance(named, str) and named:
-            return named
-    return str(value)
-
-
 def headline(report: Report) -> Headline:
     """The verdict, in words a journalist reads without help."""
     title, tone, caveat = _title_and_tone(report)
@@ -325,7 +341,7 @@ def headline(report: Report) -> Headline:
         return Headline(title, tone, (Statement(report.error.message, Level.INFO),), None)
     if report.signer is not None:
         lines.append(Statement(f"Signed by {signer_name(report.signer)}.", Level.INFO))
-        lines.append(_trust_statement(report.signer, trust_list_name(report.signer)))
+        lines.append(_trust_statement(report.signer))
     if report.integrity in _INTEGRITY_STATEMENTS:
         lines.append(_INTEGRITY_STATEMENTS[report.integrity])
     decl = report.declaration

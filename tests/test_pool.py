@@ -1,0 +1,127 @@
+"""The worker pool: every submission resolves to one report, whatever the worker does."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pool_hooks
+import pytest
+
+from verify import CheckOptions, Verifier
+from verify.pool import PoolClosed, WorkerPool
+from verify.serialize import report_to_dict
+
+WAIT = 60  # seconds: generous bound on any single result in these tests
+
+
+@pytest.fixture
+def assets(tmp_path: Path, samples_dir: Path) -> Path:
+    """Copies of a signed sample under names the test hooks react to."""
+    for name in ("ok-1.jpg", "hang.jpg", "exit.jpg", "sigkill.jpg", "ok-2.jpg"):
+        shutil.copy(samples_dir / "captured.jpg", tmp_path / name)
+    return tmp_path
+
+
+@pytest.fixture
+def pool() -> Iterator[WorkerPool]:
+    with WorkerPool(jobs=2, timeout=2, before_check=pool_hooks.misbehave) as p:
+        yield p
+
+
+def test_results_match_in_process_check(pool: WorkerPool, samples_dir: Path) -> None:
+    """A worker's report equals the in-process report, with the index added."""
+    path = samples_dir / "ai-edited.jpg"
+    report = pool.submit_path(path, index=5).result(WAIT)
+    assert report.index == 5
+    want = report_to_dict(Verifier().check_path(path))
+    assert report_to_dict(report) == {**want, "index": 5}
+
+
+def test_hang_is_a_timeout_and_the_worker_is_replaced(pool: WorkerPool, assets: Path) -> None:
+    """An asset past the time limit gets `timeout`; the worker is killed and replaced."""
+    hang = pool.submit_path(assets / "hang.jpg", index=0)
+    after = pool.submit_path(assets / "ok-1.jpg", index=1)
+    report = hang.result(WAIT)
+    assert report.error is not None and report.error.kind.value == "timeout"
+    assert "2 s" in report.error.message
+    assert report.path == str(assets / "hang.jpg")
+    assert after.result(WAIT).error is None
+
+
+@pytest.mark.parametrize(("name", "says"), [("exit.jpg", "status 7"), ("sigkill.jpg", "SIGKILL")])
+def test_worker_death_is_crashed_and_the_batch_goes_on(
+    pool: WorkerPool, assets: Path, name: str, says: str
+) -> None:
+    """A worker that dies gives `crashed` for its asset; the others are still checked."""
+    futures = [pool.submit_path(assets / n, index=i) for i, n in enumerate(["ok-1.jpg", name] * 3)]
+    reports = [f.result(WAIT) for f in futures]
+    assert [r.index for r in reports] == list(range(6))
+    for r in reports[1::2]:
+        assert r.error is not None and r.error.kind.value == "crashed"
+        assert says in r.error.message
+    assert all(r.error is None for r in reports[0::2])
+
+
+def test_submit_bytes(pool: WorkerPool, samples_dir: Path) -> None:
+    """In-memory assets are checked like files, and named as given."""
+    data = (samples_dir / "ai-generated.png").read_bytes()
+    report = pool.submit_bytes(data, name="upload.png", index=3).result(WAIT)
+    assert report.path == "upload.png" and report.index == 3
+    assert report.declaration.origin.value == "ai_generated"
+
+
+def test_submit_blocks_when_full(samples_dir: Path) -> None:
+    """With max_pending unresolved submissions, the next submit waits for a slot."""
+    with WorkerPool(jobs=1, timeout=30, max_pending=1, before_check=pool_hooks.slow) as pool:
+        first = pool.submit_path(samples_dir / "captured.jpg")
+        entered = threading.Event()
+
+        def second() -> None:
+            pool.submit_path(samples_dir / "captured.jpg").result(WAIT)
+            entered.set()
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        assert not first.done()
+        assert not entered.is_set()
+        first.result(WAIT)
+        thread.join(WAIT)
+        assert entered.is_set()
+
+
+def test_submit_after_close_is_refused(samples_dir: Path) -> None:
+    """A closed pool refuses new work (a usage error, not a report)."""
+    pool = WorkerPool(jobs=1)
+    pool.close()
+    with pytest.raises(PoolClosed):
+        pool.submit_path(samples_dir / "captured.jpg")
+
+
+def test_terminate_resolves_everything(assets: Path) -> None:
+    """terminate() kills the workers; unfinished submissions still resolve to a report."""
+    pool = WorkerPool(jobs=1, timeout=None, before_check=pool_hooks.misbehave)
+    futures = [pool.submit_path(assets / n) for n in ("hang.jpg", "ok-1.jpg")]
+    pool.terminate()
+    for future in futures:
+        report = future.result(WAIT)
+        assert report.error is not None and report.error.kind.value == "internal"
+    assert pool.worker_pids == []
+
+
+def test_a_worker_that_cannot_start_fails_every_input(samples_dir: Path) -> None:
+    """Options the library rejects: each input gets an `internal` report naming the cause."""
+    with WorkerPool(CheckOptions(trust_anchors_pem="x"), jobs=1) as pool:
+        report = pool.submit_path(samples_dir / "captured.jpg").result(WAIT)
+        assert pool.broken is not None
+    assert report.error is not None and report.error.kind.value == "internal"
+    assert "could not start" in report.error.message
+
+
+@pytest.mark.parametrize(("kwargs"), [{"jobs": 0}, {"timeout": 0}, {"max_pending": -1}])
+def test_bad_settings_are_refused(kwargs: dict[str, int]) -> None:
+    """Jobs, timeout and max_pending must be positive."""
+    with pytest.raises(ValueError, match="must be"):
+        WorkerPool(**kwargs)  # type: ignore[arg-type]

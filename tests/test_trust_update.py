@@ -1,0 +1,337 @@
+"""`trust update` and `trust show` against a loopback server, then `check` with no flags."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import SAMPLES, SHARED_TRUST_LISTS, TrustHome
+from trust_server import ListServer
+
+from verify.cli import main
+from verify.trust.cli import UpdateExit
+from verify.trust.lists import C2PA, INTERIM_LIST, PartKind
+from verify.trust.store import NewPart
+
+TRUST = SAMPLES / "trust"
+OWN_ANCHORS = (TRUST / "anchors.pem").read_bytes()
+OWN_TSA = (TRUST / "untrusted-root-ca.pem").read_bytes()
+EKUS = (
+    b"//id-kp-emailProtection\n1.3.6.1.5.5.7.3.4\n// c2pa-kp-claimSigning\n1.3.6.1.4.1.62558.2.1\n"
+)
+
+
+def cli(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture
+def own_lists(list_server: ListServer) -> dict[str, str]:
+    """The project's own lists: the sample root as signer anchors, the untrusted root as TSA."""
+    return {
+        "url": list_server.serve("/own/C2PA-TRUST-LIST.pem", OWN_ANCHORS),
+        "tsa_url": list_server.serve("/own/C2PA-TSA-TRUST-LIST.pem", OWN_TSA),
+    }
+
+
+def update(urls: dict[str, str], *extra: str) -> Result:
+    return cli("trust", "update", "--url", urls["url"], "--tsa-url", urls["tsa_url"], *extra)
+
+
+def check_json(*args: str) -> dict[str, Any]:
+    result = cli("check", "-f", "json", *args)
+    assert result.exit_code in (0, 1), result.output
+    doc: dict[str, Any] = json.loads(result.stdout)
+    return doc
+
+
+def test_update_then_check_recognises_the_signer(
+    trust_home: TrustHome, own_lists: dict[str, str]
+) -> None:
+    """After `trust update`, check names the organisation and the list, with no trust flag."""
+    result = update(own_lists)
+    assert result.exit_code == UpdateExit.OK, result.output
+    assert "C2PA Trust List: updated (1 anchors)" in result.stdout
+    text = cli("check", str(SAMPLES / "ai-generated.jpg"))
+    assert text.exit_code == 0
+    verdict = text.stdout.splitlines()[1]
+    assert "signed by c2pa-verify Test Signer" in verdict
+    assert "signer recognised by C2PA Trust List" in verdict
+    signer = check_json(str(SAMPLES / "ai-generated.jpg"))["signer"]
+    assert (signer["trust"], signer["trust_list"]) == ("trusted", "C2PA Trust List")
+
+
+def test_update_stores_metadata(trust_home: TrustHome, own_lists: dict[str, str]) -> None:
+    """The stored list records its source, fetch time, SHA-256 and certificate count."""
+    assert update(own_lists).exit_code == UpdateExit.OK
+    stored = trust_home.store.load("c2pa")
+    assert stored is not None
+    (part,) = stored.parts
+    assert part.source == own_lists["url"]
+    assert part.count == 1
+    assert (trust_home.cache / part.file).read_bytes() == OWN_ANCHORS
+    assert datetime.now(UTC) - datetime.fromisoformat(stored.fetched_at) < timedelta(minutes=5)
+
+
+def test_second_update_says_unchanged(trust_home: TrustHome, own_lists: dict[str, str]) -> None:
+    """Fetching the same content again leaves one copy and says `unchanged`."""
+    update(own_lists)
+    result = update(own_lists)
+    assert "C2PA Trust List: unchanged" in result.stdout
+    assert len(list(trust_home.cache.glob("c2pa.anchors.*"))) == 1
+
+
+BAD_RESPONSES: dict[str, tuple[dict[str, Any], str]] = {
+    "truncated": ({"body": OWN_ANCHORS[:300], "announce": len(OWN_ANCHORS)}, "announced"),
+    # The server's Content-Length matches the cut body: only the PEM shows the cut.
+    "truncated-pem": ({"body": OWN_ANCHORS[:300] + b"\n"}, "truncated"),
+    "empty": ({"body": b""}, "empty response"),
+    "not-pem": ({"body": b"<html>rate limited</html>"}, "holds no PEM certificate"),
+    "server-error": ({"body": b"oops", "status": 500}, "HTTP 500"),
+    "not-found": ({"body": b"", "status": 404}, "HTTP 404"),
+    "private-key": (
+        {"body": b"-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n"},
+        "PRIVATE KEY",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_RESPONSES))
+def test_bad_download_keeps_the_previous_list(
+    case: str, trust_home: TrustHome, own_lists: dict[str, str], list_server: ListServer
+) -> None:
+    """Truncated, empty, non-PEM and error responses leave the good list in place, exit 1."""
+    assert update(own_lists).exit_code == UpdateExit.OK
+    before = trust_home.store.load("c2pa")
+    route, why = BAD_RESPONSES[case]
+    bad = list_server.serve(f"/bad/{case}.pem", **route)
+    result = update({**own_lists, "url": bad})
+    assert result.exit_code == UpdateExit.FAILED
+    assert "C2PA Trust List not updated" in result.stderr
+    assert why in result.stderr
+    assert "the previous list (fetched" in result.stderr
+    assert trust_home.store.load("c2pa") == before
+    signer = check_json(str(SAMPLES / "ai-generated.jpg"))["signer"]
+    assert signer["trust_list"] == "C2PA Trust List"
+
+
+def test_bad_download_with_nothing_stored(trust_home: TrustHome, list_server: ListServer) -> None:
+    """A failed first download stores nothing and says so."""
+    bad = list_server.serve("/bad.pem", b"", status=503)
+    result = cli("trust", "update", "--url", bad, "--tsa-url", bad)
+    assert result.exit_code == UpdateExit.FAILED
+    assert "no previous list is stored" in result.stderr
+    assert trust_home.store.stored() == ()
+
+
+def test_timeout_keeps_the_previous_list(
+    trust_home: TrustHome, own_lists: dict[str, str], list_server: ListServer
+) -> None:
+    """A server that does not answer within --timeout fails the update, nothing hangs."""
+    update(own_lists)
+    slow = list_server.serve("/slow.pem", OWN_ANCHORS, delay=2.0)
+    result = update({**own_lists, "url": slow}, "--timeout", "0.3")
+    assert result.exit_code == UpdateExit.FAILED
+    assert "no answer within 0.3 s" in result.stderr
+    assert trust_home.store.load("c2pa") is not None
+
+
+def test_oversized_download_is_refused(list_server: ListServer) -> None:
+    """A body over the size limit is refused before it is all read."""
+    from verify.trust.download import fetch
+    from verify.trust.errors import TrustListError
+
+    url = list_server.serve("/big.pem", b"x" * 5000)
+    with pytest.raises(TrustListError, match="larger than 1000 bytes"):
+        fetch(url, timeout=5, max_bytes=1000)
+
+
+def test_unreachable_server_is_a_clear_error(trust_home: TrustHome) -> None:
+    """Nothing listening: the error names the URL, exit 1."""
+    result = cli(
+        "trust",
+        "update",
+        "--url",
+        "http://127.0.0.1:9/x.pem",
+        "--tsa-url",
+        "http://127.0.0.1:9/y.pem",
+    )
+    assert result.exit_code == UpdateExit.FAILED
+    assert "http://127.0.0.1:9/x.pem: cannot connect" in result.stderr
+
+
+def test_other_url_schemes_are_usage_errors(trust_home: TrustHome) -> None:
+    """Only http, https and file URLs are fetched."""
+    result = cli("trust", "update", "--url", "ftp://example.test/list.pem")
+    assert result.exit_code == UpdateExit.USAGE
+    assert "only http, https and file" in result.output
+
+
+def test_tsa_only_anchor_is_not_a_content_signer(
+    trust_home: TrustHome, own_lists: dict[str, str]
+) -> None:
+    """c2pa-rs accepts a TSA list's anchors for content signers; the report does not."""
+    update(own_lists)
+    record = check_json(str(SAMPLES / "untrusted-signer.jpg"))
+    assert record["validation"]["state"] == "trusted"  # what c2pa-rs says
+    signer = record["signer"]
+    assert (signer["trust"], signer["trust_list"]) == ("untrusted", None)
+    assert "chains only to C2PA TSA Trust List" in signer["trust_explanation"]
+
+
+@pytest.fixture
+def own_interim(list_server: ListServer, tmp_path: Path) -> str:
+    """An Interim-style list: an unrelated anchor, the untrusted signer on the allowed list."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Unrelated Interim Root")])
+    now = datetime.now(UTC)
+    root = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    list_server.serve("/interim/anchors.pem", root.public_bytes(serialization.Encoding.PEM))
+    list_server.serve("/interim/allowed.pem", (TRUST / "untrusted-signer.pem").read_bytes())
+    list_server.serve("/interim/store.cfg", EKUS)
+    return list_server.url("/interim/")
+
+
+def test_legacy_interim_list_and_allowed_list(
+    trust_home: TrustHome, own_lists: dict[str, str], own_interim: str
+) -> None:
+    """--legacy-url fetches anchors, allowed list and EKUs; the allowed signer is recognised."""
+    result = update(own_lists, "--legacy-url", own_interim)
+    assert result.exit_code == UpdateExit.OK, result.output
+    assert "Interim Trust List: updated (1 anchors, 1 allowed, 2 eku)" in result.stdout
+    signer = check_json("--trust-list", "interim", str(SAMPLES / "untrusted-signer.jpg"))["signer"]
+    assert (signer["trust"], signer["trust_list"]) == ("trusted", "Interim Trust List")
+    assert signer["allowed_list_match"] is True
+    assert "allowed list of Interim Trust List" in signer["trust_explanation"]
+
+
+def test_interim_list_is_all_or_nothing(
+    trust_home: TrustHome, own_lists: dict[str, str], own_interim: str, list_server: ListServer
+) -> None:
+    """If one part of a list fails, none of it is stored; the other lists still update."""
+    list_server.serve("/interim/store.cfg", b"", status=500)
+    result = update(own_lists, "--legacy-url", own_interim)
+    assert result.exit_code == UpdateExit.FAILED
+    assert trust_home.store.load(INTERIM_LIST.slug) is None
+    assert trust_home.store.load(C2PA.slug) is not None
+
+
+def test_show_lists_anchors(trust_home: TrustHome, own_lists: dict[str, str]) -> None:
+    """`trust show` gives each list's name, source, age, count and per anchor name and validity."""
+    update(own_lists)
+    result = cli("trust", "show")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "C2PA Trust List [c2pa]: manifest list, used by check (default)" in out
+    assert f"source:  {own_lists['url']}" in out
+    assert "(today)" in out
+    assert "1 anchor certificate(s):" in out
+    assert "- c2pa-verify Test Root CA, c2pa-verify Test Signer  (20" in out
+    assert "C2PA TSA Trust List [c2pa-tsa]: tsa list" in out
+    assert result.stderr == ""
+
+
+def test_show_json(trust_home: TrustHome, own_lists: dict[str, str]) -> None:
+    """`trust show -f json` gives the same facts for scripts."""
+    update(own_lists)
+    doc = json.loads(cli("trust", "show", "-f", "json").stdout)
+    views = {v["slug"]: v for v in doc["lists"]}
+    assert views["c2pa"]["anchors"][0]["organization"] == "c2pa-verify Test Signer"
+    assert views["c2pa"]["in_use"] is True
+    assert doc["missing"] == ["interim"]
+
+
+def test_show_and_check_warn_about_stale_lists(trust_home: TrustHome) -> None:
+    """A list older than max_age_days is flagged by `trust show` and `check` (on stderr)."""
+    old = datetime.now(UTC) - timedelta(days=100)
+    trust_home.store.save(C2PA, [NewPart(PartKind.ANCHORS, "http://x", OWN_ANCHORS, 1)], old)
+    shown = cli("trust", "show")
+    assert "STALE" in shown.stdout
+    assert "C2PA Trust List is 100 days old (older than 30)" in shown.stderr
+    checked = cli("check", str(SAMPLES / "captured.jpg"))
+    assert "the C2PA Trust List is 100 days old" in checked.stderr
+    trust_home.config.write_text("[trust]\nmax_age_days = 365\n")
+    assert "STALE" not in cli("trust", "show").stdout
+    assert "STALE" in cli("trust", "show", "--max-age", "10").stdout
+
+
+def test_show_with_nothing_configured(trust_home: TrustHome) -> None:
+    """With no list, `trust show` says every signer reads untrusted and how to fix it."""
+    out = cli("trust", "show").stdout
+    assert "No trust list configured" in out
+    assert "c2pa-verify trust update" in out
+
+
+def test_damaged_store_is_a_configuration_error(
+    trust_home: TrustHome, own_lists: dict[str, str]
+) -> None:
+    """A content file changed on disk is detected by its SHA-256: exit 2 with the fix."""
+    update(own_lists)
+    (content,) = trust_home.cache.glob("c2pa.anchors.*")
+    content.write_bytes(OWN_TSA)
+    result = cli("check", str(SAMPLES / "captured.jpg"))
+    assert result.exit_code == 2
+    assert "does not match its recorded SHA-256" in result.output
+    assert update(own_lists).exit_code == UpdateExit.OK  # update repairs it
+    assert cli("check", str(SAMPLES / "captured.jpg")).exit_code == 0
+
+
+needs_shared = pytest.mark.skipif(
+    not (SHARED_TRUST_LISTS / "C2PA-TRUST-LIST.pem").exists(), reason="../shared/trust-lists absent"
+)
+
+
+@needs_shared
+def test_real_lists_download_and_show(
+    trust_home: TrustHome, list_server: ListServer, tmp_path: Path
+) -> None:
+    """The real C2PA, TSA and Interim lists served locally update and show their counts."""
+    for name in ("C2PA-TRUST-LIST.pem", "C2PA-TSA-TRUST-LIST.pem"):
+        list_server.serve(f"/trust-list/{name}", (SHARED_TRUST_LISTS / name).read_bytes())
+    for name in ("anchors.pem", "allowed.pem", "store.cfg"):
+        list_server.serve(f"/trust/{name}", (SHARED_TRUST_LISTS / "interim" / name).read_bytes())
+    result = cli(
+        "trust",
+        "update",
+        "--url",
+        list_server.url("/trust-list/C2PA-TRUST-LIST.pem"),
+        "--tsa-url",
+        list_server.url("/trust-list/C2PA-TSA-TRUST-LIST.pem"),
+        "--legacy-url",
+        list_server.url("/trust/"),
+    )
+    assert result.exit_code == UpdateExit.OK, result.output
+    doc = json.loads(cli("trust", "show", "-f", "json").stdout)
+    counts = {
+        v["slug"]: (len(v["anchors"]), v["allowed_count"], len(v["ekus"])) for v in doc["lists"]
+    }
+    expected = {
+        "c2pa": (_count(SHARED_TRUST_LISTS / "C2PA-TRUST-LIST.pem"), 0, 0),
+        "c2pa-tsa": (_count(SHARED_TRUST_LISTS / "C2PA-TSA-TRUST-LIST.pem"), 0, 0),
+    }
+    assert {k: counts[k] for k in expected} == expected
+    assert counts["interim"][0] == _count(SHARED_TRUST_LISTS / "interim" / "anchors.pem")
+    assert counts["interim"][1] > 0 and counts["interim"][2] > 0
+
+
+def _count(path: Path) -> int:
+    return path.read_text().count("-----BEGIN CERTIFICATE-----")

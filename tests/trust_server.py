@@ -1,0 +1,76 @@
+"""A loopback HTTP server for trust list downloads, with ways to misbehave.
+
+Started by a test fixture on 127.0.0.1 with an ephemeral port; nothing leaves the host.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Route:
+    body: bytes
+    status: int = 200
+    #: Announce this many bytes but send only `body` (then close): a truncated response.
+    announce: int | None = None
+    #: Seconds to wait before answering (for timeouts); bounded by the test.
+    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    routes: dict[str, Route]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:
+        route = self.server.routes.get(self.path)
+        if route is None:
+            route = Route(b"not found", status=404)
+        if route.delay:
+            time.sleep(route.delay)
+        self.send_response(route.status)
+        self.send_header("Content-Length", str(route.announce or len(route.body)))
+        for name, value in route.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(route.body)
+        self.wfile.flush()
+        self.close_connection = True
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep test output quiet."""
+
+
+class ListServer:
+    """Serves `routes` until closed."""
+
+    def __init__(self) -> None:
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.routes = {}
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+
+    def serve(self, path: str, body: bytes, **kw: object) -> str:
+        """Serve `body` at `path` and return its URL."""
+        self._server.routes[path] = Route(body, **kw)  # type: ignore[arg-type]
+        return self.url(path)
+
+    def url(self, path: str) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}{path}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)

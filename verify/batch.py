@@ -1,0 +1,184 @@
+"""The batch runner: a stream of inputs through the worker pool, one report per input.
+
+Reports come back as they complete (each carries its input's `index`), or in input order
+with `ordered=True`. Work in flight is bounded, so memory does not grow with the number of
+inputs. `skip` drops inputs already recorded by an earlier run (`--resume`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import queue
+import sys
+from collections.abc import Callable, Container, Iterable, Iterator
+from concurrent.futures import Future
+from pathlib import Path
+from typing import BinaryIO
+
+from .core import CheckOptions, error_report
+from .inputs import Input, Selection, expand
+from .pool import BeforeCheck, WorkerPool
+from .reader import ErrorKind
+from .report import Report
+
+#: Reports held back at most while waiting for a slow input in `ordered` mode.
+ORDERED_WINDOW = 1024
+
+
+def run_batch(
+    pool: WorkerPool,
+    inputs: Iterable[Input],
+    *,
+    ordered: bool = False,
+    skip: Container[str] = frozenset(),
+    stdin: BinaryIO | None = None,
+) -> Iterator[Report]:
+    """Check every input with the pool; yield exactly one report per input not skipped.
+
+    An input's `index` is its position in `inputs`, counting skipped ones, so indexes
+    stay those of the full input list.
+    """
+    done: queue.SimpleQueue[tuple[int, Report]] = queue.SimpleQueue()
+    window = max(pool.max_pending, ORDERED_WINDOW) if ordered else pool.max_pending
+    held: dict[int, Report] = {}
+    sent = 0
+    given = 0
+
+    def collect(block: bool) -> Iterator[Report]:
+        nonlocal given
+        try:
+            seq, report = done.get(block=block)
+        except queue.Empty:
+            return
+        if not ordered:
+            given += 1
+            yield report
+            return
+        held[seq] = report
+        while given in held:
+            given += 1
+            yield held.pop(given - 1)
+
+    for index, item in enumerate(inputs):
+        if item.path in skip:
+            continue
+        while sent - given >= window:
+            yield from collect(block=True)
+        _submit(pool, item, index=index, seq=sent, done=done, stdin=stdin)
+        sent += 1
+        while not done.empty():
+            yield from collect(block=False)
+    while given < sent:
+        yield from collect(block=True)
+
+
+def _submit(
+    pool: WorkerPool,
+    item: Input,
+    *,
+    index: int,
+    seq: int,
+    done: queue.SimpleQueue[tuple[int, Report]],
+    stdin: BinaryIO | None,
+) -> None:
+    if item.unreadable is not None:
+        report = error_report(item.path, ErrorKind.UNREADABLE, item.unreadable)
+        done.put((seq, dataclasses.replace(report, index=index)))
+        return
+    if item.is_stdin:
+        source = stdin if stdin is not None else sys.stdin.buffer
+        data = source.read(pool.options.limits.max_size + 1)
+        future = pool.submit_bytes(data, name=item.path, index=index)
+    else:
+        future = pool.submit_path(item.path, index=index)
+    future.add_done_callback(_deliver(done, seq))
+
+
+def _deliver(
+    done: queue.SimpleQueue[tuple[int, Report]], seq: int
+) -> Callable[[Future[Report]], None]:
+    def put(future: Future[Report]) -> None:
+        done.put((seq, future.result()))
+
+    return put
+
+
+def recorded_paths(resume: Path) -> tuple[set[str], int]:
+    """Paths already recorded in a JSONL file, and how many lines could not be read.
+
+    A missing file records nothing (the first run of a resumable job). A last line cut off
+    by an interrupted run is not a record.
+    """
+    paths: set[str] = set()
+    bad = 0
+    try:
+        fh = resume.open("rb")
+    except FileNotFoundError:
+        return paths, 0
+    with fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                paths.add(record["path"])
+            except (ValueError, KeyError, TypeError):
+                bad += 1
+    return paths, bad
+
+
+def trim_partial_line(path: Path) -> None:
+    """Cut a last line without a newline (a record cut off mid-write) before appending."""
+    try:
+        with path.open("rb+") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            if size == 0:
+                return
+            fh.seek(size - 1)
+            if fh.read(1) == b"\n":
+                return
+            pos = size
+            while pos > 0:
+                step = min(65536, pos)
+                pos -= step
+                fh.seek(pos)
+                chunk = fh.read(step)
+                cut = chunk.rfind(b"\n")
+                if cut >= 0:
+                    fh.truncate(pos + cut + 1)
+                    return
+            fh.truncate(0)
+    except FileNotFoundError:
+        return
+
+
+def verify_many(
+    inputs: Iterable[str | os.PathLike[str]],
+    *,
+    jobs: int | None = None,
+    timeout: float | None = 30.0,
+    options: CheckOptions | None = None,
+    ordered: bool = False,
+    selection: Selection | None = None,
+    before_check: BeforeCheck | None = None,
+) -> Iterator[Report]:
+    """Check many files (directories are walked) on `jobs` worker processes.
+
+    Yields one report per input as each completes (or in input order with `ordered`);
+    each report's `index` is the input's position. `timeout` is per asset (None: no
+    limit). The workers stop when the iterator is exhausted or closed.
+    """
+    args = (os.fspath(i) for i in inputs)
+    items = expand(args, selection) if selection is not None else expand(args)
+    pool = WorkerPool(options, jobs=jobs, timeout=timeout, before_check=before_check)
+    finished = False
+    try:
+        yield from run_batch(pool, items, ordered=ordered)
+        finished = True
+    finally:
+        if finished:
+            pool.close()
+        else:
+            pool.terminate()

@@ -1,0 +1,510 @@
+"""A pool of worker processes that turns every submitted asset into exactly one report.
+
+Each worker builds one :class:`~verify.core.Verifier` (one native c2pa Context) when it
+starts and reuses it. The pool guarantees what a batch or a service needs from hostile input:
+
+- every submission resolves to a :class:`~verify.report.Report`, never to an exception;
+- an asset that takes longer than ``timeout`` seconds gets a ``timeout`` report and its
+  worker is killed and replaced;
+- a worker that dies (native crash, out of memory, killed) gets a ``crashed`` report for
+  the asset it was checking; the assets queued behind it are retried on a new worker;
+- work in flight is bounded: :meth:`WorkerPool.submit_path` blocks while ``max_pending``
+  submissions are unresolved, so a million inputs never build a million-entry queue.
+
+A dispatcher thread owns the workers and their pipes; callers only touch futures.
+Paths are pipelined a few deep per worker (the next task is already in the pipe while the
+current one runs); the clock of a task starts when the task before it finished.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import multiprocessing
+import os
+import signal
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from .core import CheckOptions, Verifier, error_report
+from .reader import ErrorKind
+from .report import Report
+
+#: A callable run in the worker with the input's name before each check. A test hook: it
+#: lets tests force a hang or a crash on chosen inputs. Must be picklable (module level).
+BeforeCheck = Callable[[str], None]
+
+#: Paths sent ahead to one worker (bytes payloads are only sent to an idle worker).
+PIPELINE_DEPTH = 4
+#: How long a new worker may take to import the library and build its Context.
+START_TIMEOUT = 60.0
+#: Workers that die before becoming ready, in a row, before the pool gives up.
+MAX_START_FAILURES = 3
+
+
+class PoolClosed(RuntimeError):
+    """Raised by submit after close() (a usage error, not an input outcome)."""
+
+
+@dataclass(frozen=True)
+class PathTask:
+    """Check a file; `display` is the name the report carries."""
+
+    path: str
+    display: str
+
+    @property
+    def name(self) -> str:
+        return self.display
+
+
+@dataclass(frozen=True)
+class BytesTask:
+    """Check an asset held in memory (an upload, standard input)."""
+
+    data: bytes
+    name: str
+    media_type: str | None = None
+    sidecar: bytes | None = None
+
+
+Task = PathTask | BytesTask
+
+
+def run_task(verifier: Verifier, task: Task) -> Report:
+    """Check one task with a verifier (what a worker does; also usable in-process)."""
+    if isinstance(task, PathTask):
+        return verifier.check_path(task.path, display=task.display)
+    return verifier.check_bytes(
+        task.data, name=task.name, media_type=task.media_type, sidecar=task.sidecar
+    )
+
+
+def _worker_main(conn: Connection, options: CheckOptions, before_check: BeforeCheck | None) -> None:
+    """Worker process: build one Verifier, then check tasks until told to stop."""
+    # The parent decides when to stop: Ctrl-C in a terminal reaches the whole process group.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        verifier = Verifier(options)
+    except Exception as exc:  # reported to the parent, which fails the pool's start
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        task_id, task = message
+        if before_check is not None:
+            before_check(task.name)
+        conn.send(("result", task_id, run_task(verifier, task)))
+
+
+@dataclass
+class _Job:
+    task: Task
+    index: int | None
+    future: Future[Report]
+    task_id: int = 0
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    started: float
+    ready: bool = False
+    inflight: deque[_Job] = dataclasses.field(default_factory=deque)
+    #: When the job at the head of `inflight` started (monotonic seconds).
+    head_since: float = 0.0
+    done: int = 0
+
+
+def _default_context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        # Workers fork from a server that has already imported the library: a replaced
+        # worker is ready in milliseconds instead of re-importing everything.
+        ctx.set_forkserver_preload(["verify.core"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _death_reason(process: BaseProcess) -> str:
+    code = process.exitcode
+    if code is None:
+        return "the worker process stopped responding"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"the worker process was killed by {name} while checking this input"
+    return f"the worker process exited with status {code} while checking this input"
+
+
+class WorkerPool:
+    """N worker processes, each with its own Verifier; futures that always give a Report.
+
+    ``jobs`` workers at most (default: CPU count), started on demand. ``timeout`` seconds
+    per asset (None: no limit). ``max_pending`` unresolved submissions at most before
+    submit blocks (default: 4 per worker, at least the pipeline). ``before_check`` is a
+    test hook run in the worker before each check. ``start_method`` overrides the
+    multiprocessing start method (default: forkserver where available, else spawn).
+    """
+
+    def __init__(
+        self,
+        options: CheckOptions | None = None,
+        *,
+        jobs: int | None = None,
+        timeout: float | None = 30.0,
+        max_pending: int | None = None,
+        before_check: BeforeCheck | None = None,
+        start_method: str | None = None,
+    ) -> None:
+        if jobs is not None and jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {jobs}")
+        if timeout is not None and timeout <= 0:
+            raise ValueError(f"timeout must be positive, got {timeout}")
+        self.options = options or CheckOptions()
+        self.jobs = jobs or os.cpu_count() or 1
+        self.timeout = timeout
+        self.max_pending = max_pending or self.jobs * PIPELINE_DEPTH * 2
+        if self.max_pending < 1:
+            raise ValueError("max_pending must be at least 1")
+        self._before_check = before_check
+        self._ctx: Any = (
+            multiprocessing.get_context(start_method) if start_method else _default_context()
+        )
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.max_pending)
+        self._queue: deque[_Job] = deque()
+        self._workers: list[_Worker] = []
+        self._next_id = 0
+        self._closing = False
+        self._abort = False
+        self._start_failures = 0
+        self._broken: str | None = None
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        self._thread = threading.Thread(target=self._run, name="verify-pool", daemon=True)
+        self._thread.start()
+
+    # -- the callers' side -------------------------------------------------------------
+
+    def submit_path(
+        self, path: str | os.PathLike[str], index: int | None = None, display: str | None = None
+    ) -> Future[Report]:
+        """Queue a file; blocks while `max_pending` submissions are unresolved."""
+        name = os.fspath(path)
+        return self._submit(PathTask(name, display if display is not None else name), index)
+
+    def submit_bytes(
+        self,
+        data: bytes,
+        name: str = "-",
+        media_type: str | None = None,
+        index: int | None = None,
+        sidecar: bytes | None = None,
+    ) -> Future[Report]:
+        """Queue an in-memory asset; blocks while `max_pending` submissions are unresolved."""
+        return self._submit(BytesTask(data, name, media_type, sidecar), index)
+
+    def _submit(self, task: Task, index: int | None) -> Future[Report]:
+        if self._closing:
+            raise PoolClosed("the pool is closed")
+        self._slots.acquire()
+        future: Future[Report] = Future()
+        job = _Job(task, index, future)
+        with self._lock:
+            if self._closing:
+                self._slots.release()
+                raise PoolClosed("the pool is closed")
+            self._next_id += 1
+            job.task_id = self._next_id
+            self._queue.append(job)
+        self._wake()
+        return future
+
+    def close(self, timeout: float | None = None) -> None:
+        """Finish what was submitted, then stop the workers.
+
+        Every task is bounded by the per-asset timeout, so this ends; `timeout` bounds the
+        whole wait, after which the pool is terminated.
+        """
+        with self._lock:
+            self._closing = True
+        self._wake()
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self.terminate()
+
+    def terminate(self) -> None:
+        """Stop now: kill the workers; unresolved submissions get an `internal` report."""
+        with self._lock:
+            self._closing = True
+            self._abort = True
+        self._wake()
+        self._thread.join(10.0)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.terminate()
+
+    @property
+    def broken(self) -> str | None:
+        """Why no worker can start (every submission then gets an `internal` report)."""
+        return self._broken
+
+    @property
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live workers (for tests and diagnostics)."""
+        with self._lock:
+            return [w.process.pid for w in self._workers if w.process.pid is not None]
+
+    def _wake(self) -> None:
+        with contextlib.suppress(BlockingIOError, OSError):
+            self._wake_w.send(b"\0")
+
+    # -- the dispatcher thread ---------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            self._shutdown_workers()
+            self._fail_all("the worker pool was shut down before this input was checked")
+            self._wake_r.close()
+            self._wake_w.close()
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                abort = self._abort
+                finished = self._closing and not self._queue
+            if abort:
+                return
+            if finished and not any(w.inflight for w in self._workers):
+                return
+            if self._broken is not None:
+                self._fail_queue(self._broken)
+            self._assign()
+            self._wait_and_handle()
+            self._enforce_deadlines()
+
+    def _assign(self) -> None:
+        with self._lock:
+            while self._queue:
+                job = self._queue[0]
+                worker = self._pick_worker(job)
+                if worker is None:
+                    break
+                self._queue.popleft()
+                self._send(worker, job)
+
+    def _pick_worker(self, job: _Job) -> _Worker | None:
+        ready = [w for w in self._workers if w.ready]
+        idle = [w for w in ready if not w.inflight]
+        if idle:
+            return idle[0]
+        starting = any(not w.ready for w in self._workers)
+        if len(self._workers) < self.jobs and not starting and self._broken is None:
+            try:
+                self._start_worker()
+            except Exception as exc:  # e.g. a script without the __main__ guard under spawn
+                self._broken = f"cannot start a worker process: {type(exc).__name__}: {exc}"
+            return None
+        if isinstance(job.task, BytesTask):
+            return None
+        open_ = [w for w in ready if len(w.inflight) < PIPELINE_DEPTH]
+        if not open_:
+            return None
+        return min(open_, key=lambda w: len(w.inflight))
+
+    def _start_worker(self) -> None:
+        parent, child = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=_worker_main,
+            args=(child, self.options, self._before_check),
+            name="verify-worker",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        self._workers.append(_Worker(process, parent, time.monotonic()))
+
+    def _send(self, worker: _Worker, job: _Job) -> None:
+        if not worker.inflight:
+            worker.head_since = time.monotonic()
+        worker.inflight.append(job)
+        # If the worker died, its sentinel reports it and the job is handled there.
+        with contextlib.suppress(OSError, ValueError):
+            worker.conn.send((job.task_id, job.task))
+
+    def _wait_and_handle(self) -> None:
+        objects: list[Any] = [self._wake_r]
+        for w in self._workers:
+            objects.extend((w.conn, w.process.sentinel))
+        ready = set(wait(objects, self._wait_seconds()))
+        if self._wake_r in ready:
+            with contextlib.suppress(BlockingIOError, OSError):
+                while self._wake_r.recv(4096):
+                    pass
+        for w in list(self._workers):
+            if w.conn in ready:
+                self._receive(w)
+            if w in self._workers and w.process.sentinel in ready:
+                self._on_death(w)
+
+    def _wait_seconds(self) -> float | None:
+        now = time.monotonic()
+        deadlines = [w.started + START_TIMEOUT for w in self._workers if not w.ready]
+        if self.timeout is not None:
+            deadlines += [w.head_since + self.timeout for w in self._workers if w.inflight]
+        if not deadlines:
+            return None
+        return max(0.0, min(deadlines) - now)
+
+    def _receive(self, worker: _Worker) -> None:
+        try:
+            while worker.conn.poll():
+                message = worker.conn.recv()
+                self._on_message(worker, message)
+        except (EOFError, OSError):
+            self._on_death(worker)
+
+    def _on_message(self, worker: _Worker, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "ready":
+            worker.ready = True
+            self._start_failures = 0
+        elif kind == "failed":
+            self._broken = f"the worker could not start: {message[1]}"
+            self._retire(worker, kill=True)
+        elif kind == "result":
+            _, task_id, report = message
+            if worker.inflight and worker.inflight[0].task_id == task_id:
+                job = worker.inflight.popleft()
+                worker.done += 1
+                worker.head_since = time.monotonic()
+                self._resolve(job, report)
+
+    def _on_death(self, worker: _Worker) -> None:
+        # Results the worker sent before it died are still in the pipe: keep them.
+        with contextlib.suppress(EOFError, OSError):
+            while worker.conn.poll():
+                self._on_message(worker, worker.conn.recv())
+        if worker not in self._workers:
+            return
+        worker.process.join(1.0)
+        if not worker.ready:
+            self._start_failures += 1
+            if self._start_failures >= MAX_START_FAILURES:
+                self._broken = f"workers keep dying at start ({_death_reason(worker.process)})"
+        if worker.inflight:
+            job = worker.inflight.popleft()
+            self._resolve(job, self._error(job, ErrorKind.CRASHED, _death_reason(worker.process)))
+        self._retire(worker, kill=False)
+
+    def _enforce_deadlines(self) -> None:
+        now = time.monotonic()
+        for worker in list(self._workers):
+            if not worker.ready and now - worker.started > START_TIMEOUT:
+                self._start_failures += 1
+                if self._start_failures >= MAX_START_FAILURES:
+                    self._broken = "workers did not start in time"
+                self._retire(worker, kill=True)
+            elif (
+                self.timeout is not None
+                and worker.inflight
+                and now - worker.head_since > self.timeout
+            ):
+                job = worker.inflight.popleft()
+                message = (
+                    f"checking took longer than the limit of {self.timeout:g} s (--timeout);"
+                    " the worker was stopped"
+                )
+                self._resolve(job, self._error(job, ErrorKind.TIMEOUT, message))
+                self._retire(worker, kill=True)
+
+    def _retire(self, worker: _Worker, kill: bool) -> None:
+        """Remove a worker; the jobs queued behind its current one go back to the front."""
+        if worker in self._workers:
+            self._workers.remove(worker)
+        if kill and worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5.0)
+        with contextlib.suppress(OSError):
+            worker.conn.close()
+        with contextlib.suppress(ValueError):
+            worker.process.close()
+        with self._lock:
+            self._queue.extendleft(reversed(worker.inflight))
+        worker.inflight.clear()
+
+    def _error(self, job: _Job, kind: ErrorKind, message: str) -> Report:
+        return error_report(job.task.name, kind, message)
+
+    def _resolve(self, job: _Job, report: Report) -> None:
+        if job.index is not None and report.index != job.index:
+            # The report was just unpickled (or built) here and nothing else holds it:
+            # setting the field in place spares a copy of the whole report per input.
+            object.__setattr__(report, "index", job.index)
+        if not job.future.done():
+            job.future.set_result(report)
+            self._slots.release()
+
+    def _fail_queue(self, why: str) -> None:
+        with self._lock:
+            jobs = list(self._queue)
+            self._queue.clear()
+        for job in jobs:
+            self._resolve(job, self._error(job, ErrorKind.INTERNAL, why))
+
+    def _fail_all(self, why: str) -> None:
+        for worker in self._workers:
+            for job in worker.inflight:
+                self._resolve(job, self._error(job, ErrorKind.INTERNAL, why))
+            worker.inflight.clear()
+        self._fail_queue(why)
+
+    def _shutdown_workers(self) -> None:
+        for worker in self._workers:
+            with contextlib.suppress(OSError, ValueError):
+                if not self._abort:
+                    worker.conn.send(None)
+        deadline = time.monotonic() + 5.0
+        for worker in self._workers:
+            if self._abort:
+                worker.process.kill()
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(5.0)
+        for worker in self._workers:
+            for job in worker.inflight:
+                why = "the worker pool was shut down before this input was checked"
+                self._resolve(job, self._error(job, ErrorKind.INTERNAL, why))
+            worker.inflight.clear()
+            with contextlib.suppress(OSError):
+                worker.conn.close()
+        self._workers.clear()
