@@ -90,6 +90,11 @@ class Visit:
     dialogs: list[str] = field(default_factory=list)
 
 
+def _log(visit: Visit, message: ConsoleMessage) -> None:
+    # A function, not the bound `append`: Playwright wraps handlers it can introspect.
+    visit.console.append(message)
+
+
 def _dismiss(visit: Visit, dialog: Dialog) -> None:
     visit.dialogs.append(dialog.message)
     dialog.dismiss()
@@ -103,7 +108,7 @@ def visit(browser: BrowserContext) -> Iterator[Any]:
         page = browser.new_page()
         pages.append(page)
         seen = Visit(page)
-        page.on("console", seen.console.append)
+        page.on("console", lambda message: _log(seen, message))
         page.on("pageerror", lambda exc: seen.errors.append(str(exc)))
         page.on("dialog", lambda dialog: _dismiss(seen, dialog))
         page.on("request", lambda request: _record(seen, request))
@@ -173,7 +178,7 @@ def test_sort_by_number_and_by_verdict(visit: Any, report_html: Path) -> None:
     page = visit(report_html).page
     numbers = page.locator("#summary tbody tr td:first-child")
     count = numbers.count()
-    page.get_by_role("button", name="#", exact=True).click()  # was ascending: now descending
+    page.get_by_role("button", name="Number", exact=True).click()  # was ascending: now descending
     assert numbers.all_inner_texts() == [str(n) for n in range(count, 0, -1)]
     page.get_by_role("button", name="Verdict", exact=True).click()
     verdicts = page.locator("#summary tbody tr td:nth-child(3)").all_inner_texts()
