@@ -83,3 +83,25 @@ def test_file_changed_since_check_gets_no_pictures(tmp_path: Path, samples_dir: 
     assert source_for(report) == copy
     copy.write_bytes(b"something else")
     assert source_for(report) is None
+
+
+def test_parallel_workers_give_the_same_page(run: Callable[..., Any], tmp_path: Path) -> None:
+    """`--jobs 2` checks in parallel but the page lists the assets in input order, as `--jobs 1`."""
+    pages = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}.html"
+        result = run("check", "samples/", "-f", "html", "-o", str(out), "--jobs", jobs, *ANCHORS)
+        assert result.exit_code == ExitCode.NOT_CHECKED
+        pages.append(out.read_text(encoding="utf-8"))
+    rows = [re.findall(r'<td class="file"><a href="#asset-\d+">([^<]+)</a>', p) for p in pages]
+    assert rows[0] == rows[1]
+    assert len(rows[0]) > 1
+
+
+def test_html_cannot_append_to_a_resume_file(run: Callable[..., Any], tmp_path: Path) -> None:
+    """A page is one document: `--resume` into the same file is a usage error for html."""
+    out = tmp_path / "done.jsonl"
+    out.write_text("")
+    result = run("check", "samples/", "-f", "html", "-o", str(out), "--resume", str(out))
+    assert result.exit_code == ExitCode.USAGE
+    assert "only with -f jsonl" in result.output

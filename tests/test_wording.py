@@ -88,9 +88,7 @@ def test_headline_of_untrusted_signer_warns(verifier: Verifier, samples_dir: Pat
     head = headline(verifier.check_path(samples_dir / "untrusted-signer.jpg"))
     warnings = [line.text for line in head.lines if line.level is Level.WARN]
     assert len(warnings) == 1
-    assert warnings[0].startswith(
-        "The signer is not recognised by any trust list used for this check (signer not on"
-    )
+    assert warnings[0].startswith("The signer is not recognised: signer not on a configured trust")
 
 
 def test_headline_names_the_trust_list_that_recognised_the_signer(

@@ -301,11 +301,7 @@ def _trust_statement(signer: Signer) -> Statement:
         how = " (its certificate is on an allowed list)" if signer.allowed_list_match else ""
         return Statement(f"The signer is recognised by {where}{how}.", Level.OK)
     if trust is SignerTrust.UNTRUSTED:
-        return Statement(
-            "The signer is not recognised by any trust list used for this check"
-            f" ({signer.trust_explanation}).",
-            Level.WARN,
-        )
+        return Statement(f"The signer is not recognised: {signer.trust_explanation}.", Level.WARN)
     if trust is SignerTrust.EXPIRED:
         return Statement(
             "The signer's certificate has expired and no trusted timestamp proves it signed"
