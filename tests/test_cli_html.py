@@ -105,3 +105,40 @@ def test_html_cannot_append_to_a_resume_file(run: Callable[..., Any], tmp_path: 
     result = run("check", "samples/", "-f", "html", "-o", str(out), "--resume", str(out))
     assert result.exit_code == ExitCode.USAGE
     assert "only with -f jsonl" in result.output
+
+
+def test_a_failure_in_picture_code_keeps_the_asset(
+    monkeypatch: pytest.MonkeyPatch, samples_dir: Path
+) -> None:
+    """If making pictures raises, the asset still gets its row and section, saying why."""
+    import io
+
+    from verify import html_report
+    from verify.core import verify_path
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("decoder exploded")
+
+    monkeypatch.setattr(html_report, "collect_visuals", broken)
+    out = io.StringIO()
+    writer = html_report.HtmlWriter(out, html_report.PageOptions(threads=2))
+    for name in ("captured.jpg", "ai-generated.jpg", "no-credentials.jpg"):
+        writer.write(verify_path(samples_dir / name))
+    writer.finish()
+    page = out.getvalue()
+    assert page.count('<section class="asset"') == 3
+    assert page.count("pictures failed (RuntimeError: decoder exploded)") == 3
+    rows = re.findall(r'<td class="file"><a href="#asset-\d+">([^<]+)</a>', page)
+    assert [Path(r).name for r in rows] == [
+        "captured.jpg",
+        "ai-generated.jpg",
+        "no-credentials.jpg",
+    ]
+
+
+def test_page_options_need_a_thread() -> None:
+    """Zero picture threads is a configuration error, not a hang."""
+    from verify.html_report import PageOptions
+
+    with pytest.raises(ValueError, match="threads must be at least 1"):
+        PageOptions(threads=0)

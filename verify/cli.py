@@ -158,6 +158,7 @@ def _page_options(args: CheckArgs, stdin: bytes | None) -> PageOptions | None:
         allow_network=options.allow_network,
         max_size=options.limits.max_size,
         stdin=stdin,
+        threads=args.jobs or default_jobs(),
     )
 
 
