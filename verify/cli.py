@@ -20,9 +20,11 @@ from .batch import recorded_paths, run_batch, trim_partial_line
 from .core import CheckOptions, Verifier
 from .inputs import DEFAULT_SELECTION, STDIN, Input, Selection, expand, read_list
 from .limits import DEFAULT_LIMITS, Limits
+from .options import max_depth_option
 from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
 from .pool import WorkerPool
 from .progress import Progress
+from .server.command import serve
 from .trust.cli import TrustArgs, resolve_check_trust, trust_group, trust_options
 from .visuals import DEFAULT_VISUAL_LIMITS, VisualLimits
 from .writers import OutputFormat, make_writer
@@ -252,13 +254,7 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     show_default=True,
     help="Files larger than this many bytes are not read (too_large).",
 )
-@click.option(
-    "--max-depth",
-    type=click.IntRange(min=1),
-    default=DEFAULT_LIMITS.max_depth,
-    show_default=True,
-    help="Deepest ingredient link followed in the provenance walk.",
-)
+@max_depth_option
 @click.option(
     "-j",
     "--jobs",
@@ -411,6 +407,7 @@ def _appends_to_resume(output: str | None, resume: str | None, fmt: OutputFormat
 
 
 main.add_command(trust_group)
+main.add_command(serve)
 
 
 if __name__ == "__main__":  # pragma: no cover

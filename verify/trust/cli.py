@@ -31,7 +31,7 @@ from .lists import (
     PartKind,
     TrustList,
 )
-from .store import TrustStore
+from .store import StoredList, TrustStore
 from .update import UpdateResult, update_list
 
 
@@ -113,10 +113,18 @@ def trust_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return decorated
 
 
-def resolve_check_trust(
-    args: TrustArgs, env: Mapping[str, str] | None = None
-) -> tuple[tuple[TrustList, ...], str | None]:
-    """The lists `check` uses and the certificate directory; warns about stale lists."""
+@dataclass(frozen=True)
+class ResolvedTrust:
+    """What a check uses: the lists, the certificate directory, and the stored lists among them."""
+
+    lists: tuple[TrustList, ...]
+    certs: str | None
+    #: The downloaded lists in use, with their fetch times (for a service's readiness).
+    stored: tuple[StoredList, ...]
+
+
+def resolve_trust(args: TrustArgs, env: Mapping[str, str] | None = None) -> ResolvedTrust:
+    """The lists a check uses and where they came from; warns about stale lists."""
     env = os.environ if env is None else env
     try:
         file_config = config.load_config(env)
@@ -129,18 +137,27 @@ def resolve_check_trust(
         )
         store = TrustStore(config.cache_dir(env))
         lists = config.load_lists(selection, store)
+        stored = config.stored_in_use(selection, store)
         now = datetime.now(UTC)
-        for stored in config.stored_in_use(selection, store):
-            age = stored.age_days(now)
+        for entry in stored:
+            age = entry.age_days(now)
             if age > file_config.max_age_days:
                 click.echo(
-                    f"c2pa-verify: warning: the {stored.title} is {age:.0f} days old;"
+                    f"c2pa-verify: warning: the {entry.title} is {age:.0f} days old;"
                     " run `c2pa-verify trust update`",
                     err=True,
                 )
     except TrustError as exc:
         raise _usage(exc) from exc
-    return lists, args.certs
+    return ResolvedTrust(lists, args.certs, stored)
+
+
+def resolve_check_trust(
+    args: TrustArgs, env: Mapping[str, str] | None = None
+) -> tuple[tuple[TrustList, ...], str | None]:
+    """The lists `check` uses and the certificate directory; warns about stale lists."""
+    resolved = resolve_trust(args, env)
+    return resolved.lists, resolved.certs
 
 
 @click.group("trust")
