@@ -8,22 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from verify.cli import main
 from verify.outcome import ExitCode
 
 ANCHORS = ["--trust-anchors", "samples/trust/anchors.pem"]
 
 
 @pytest.fixture
-def run(samples_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
-    monkeypatch.chdir(samples_dir.parent)
-
-    def invoke(*args: str, stdin: bytes | None = None) -> Any:
-        return CliRunner().invoke(main, list(args), input=stdin)
-
-    return invoke
+def run(run_cli: Callable[..., Any]) -> Callable[..., Any]:
+    return run_cli
 
 
 def test_folder_to_file(run: Callable[..., Any], tmp_path: Path, expected: dict[str, Any]) -> None:

@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from rich.console import Console
 
 from verify import CheckOptions, Report, Verifier
-from verify.cli import main
 from verify.render_rich import rich_report
 
 ANCHORS = "samples/trust/anchors.pem"
@@ -104,13 +102,8 @@ def test_colours_for_trust_and_tampering(
 
 
 @pytest.fixture
-def run(samples_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
-    monkeypatch.chdir(samples_dir.parent)
-
-    def invoke(*args: str) -> Any:
-        return CliRunner().invoke(main, list(args))
-
-    return invoke
+def run(run_cli: Callable[..., Any]) -> Callable[..., Any]:
+    return run_cli
 
 
 def test_cli_uses_the_terminal_view_on_a_terminal(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .core import SIDECAR_SUFFIX, SIDECAR_TYPE
-from .limits import DEFAULT_LIMITS
+from .limits import DEFAULT_LIMITS, require_positive
 from .reader import ReadKind, ResourceReader
 from .report import Credentials, Report
 
@@ -45,16 +45,7 @@ class VisualLimits:
     max_thumbnails: int = 50
 
     def __post_init__(self) -> None:
-        for name in (
-            "max_pixels",
-            "preview_size",
-            "thumbnail_size",
-            "max_thumbnail_bytes",
-            "max_thumbnails",
-        ):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"limit {name} must be a positive integer, got {value!r}")
+        require_positive(self)
 
 
 DEFAULT_VISUAL_LIMITS = VisualLimits()
