@@ -151,37 +151,55 @@ def _read_pty(master: int, timeout: float) -> bytes:
     return b"".join(chunks)
 
 
-def test_real_terminal_gets_colours(samples_dir: Path) -> None:
-    """Run in a real pseudo-terminal, the command prints ANSI colours and the tree."""
+def _in_terminal(cwd: Path, *args: str, stderr_too: bool = False) -> tuple[int, str]:
+    """Run `python -m verify ARGS` with stdout (and stderr) on a real pseudo-terminal."""
     import pty
 
     master, slave = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
     env.update({"TERM": "xterm-256color", "COLUMNS": "160"})
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "verify",
-            "check",
-            "--trust-anchors",
-            ANCHORS,
-            "samples/captured.jpg",
-        ],
-        cwd=samples_dir.parent,
+        [sys.executable, "-m", "verify", *args],
+        cwd=cwd,
         stdout=slave,
-        stderr=subprocess.DEVNULL,
+        stderr=slave if stderr_too else subprocess.DEVNULL,
         env=env,
     )
     os.close(slave)
     try:
         output = _read_pty(master, timeout=60).decode("utf-8", "replace")
-        assert proc.wait(timeout=60) == 0
+        code = proc.wait(timeout=60)
     finally:
         os.close(master)
         if proc.poll() is None:
             proc.kill()
+    return code, output
+
+
+def test_real_terminal_gets_colours(samples_dir: Path) -> None:
+    """Run in a real pseudo-terminal, the command prints ANSI colours and the tree."""
+    code, output = _in_terminal(
+        samples_dir.parent, "check", "--trust-anchors", ANCHORS, "samples/captured.jpg"
+    )
+    assert code == 0
     assert "\x1b[1;34mDeclares it was captured by a camera or recorder" in output
     plain = re.sub(r"\x1b\[[0-9;]*m", "", output)
     assert "This file: captured.jpg" in plain
     assert "└── 1. Created" in plain
+
+
+def test_no_progress_display_over_reports_on_the_terminal(
+    samples_dir: Path, tmp_path: Path
+) -> None:
+    """Reports printed on the terminal get no progress line redrawn into them."""
+    for name in ("captured.jpg", "ai-generated.jpg"):
+        (tmp_path / name).write_bytes((samples_dir / name).read_bytes())
+    code, output = _in_terminal(
+        samples_dir.parent, "check", "--jobs", "1", str(tmp_path), stderr_too=True
+    )
+    assert code == 0
+    assert "\x1b[2K" not in output  # the progress display erases and redraws its line
+    assert "0 not checked" not in output
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", output)
+    assert "This file: ai-generated.jpg" in plain
+    assert "This file: captured.jpg" in plain

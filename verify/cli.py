@@ -164,6 +164,14 @@ def _page_options(args: CheckArgs, stdin: bytes | None) -> PageOptions | None:
     )
 
 
+def _progress_wanted(args: CheckArgs, out: IO[str]) -> bool:
+    """A progress display on stderr, unless the reports themselves go to the terminal: its
+    redraws would run into their lines, and reports arriving are progress enough."""
+    if args.progress is not None:
+        return args.progress
+    return Progress.wanted() and not (out is sys.stdout and stdout_is_terminal())
+
+
 def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCode:
     """Check every input, write reports to `out`, return the exit code.
 
@@ -186,7 +194,7 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
         page=_page_options(args, stdin),
     )
     ordered = args.ordered or not args.fmt.streams
-    progress = Progress.wanted() if args.progress is None else args.progress
+    progress = _progress_wanted(args, out)
     with ExitStack() as stack:
         listing = _open_list(args, stack)
         pool = WorkerPool(args.options, jobs=args.jobs or default_jobs(), timeout=args.timeout)
