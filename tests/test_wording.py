@@ -17,6 +17,7 @@ from verify.wording import (
     headline,
     revocation_words,
     source_type_words,
+    trust_list_words,
     verdict_label,
 )
 
@@ -99,7 +100,7 @@ def test_headline_names_the_trust_list_that_recognised_the_signer(
     assert report.signer is not None
     assert report.signer.trust_list == ANCHORS_NAME
     texts = [line.text for line in headline(report).lines]
-    assert f"The signer is recognised by the trust list {ANCHORS_NAME}." in texts
+    assert "The signer is recognised by the configured trust anchors." in texts
 
 
 def test_headline_says_when_an_allowed_list_recognised_the_signer(
@@ -108,12 +109,29 @@ def test_headline_says_when_an_allowed_list_recognised_the_signer(
     """A signer matched on an allowed list is named as such, not as chaining to an anchor."""
     report = verifier.check_path(samples_dir / "captured.jpg")
     assert report.signer is not None
-    signer = dataclasses.replace(report.signer, trust_list="News Allowed", allowed_list_match=True)
+    signer = dataclasses.replace(
+        report.signer, trust_list="C2PA Trust List", allowed_list_match=True
+    )
     texts = [line.text for line in headline(dataclasses.replace(report, signer=signer)).lines]
     assert (
-        "The signer is recognised by the trust list News Allowed"
-        " (its certificate is on an allowed list)." in texts
+        "The signer is recognised by the C2PA Trust List (its certificate is on an allowed list)."
+        in texts
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        (None, "a configured trust list"),
+        (ANCHORS_NAME, "the configured trust anchors"),
+        ("C2PA Trust List", "the C2PA Trust List"),
+        ("interim", "the Interim Trust List"),
+        ("samples/trust/anchors.pem", "the trust anchors in samples/trust/anchors.pem"),
+    ],
+)
+def test_trust_list_words(name: str | None, words: str) -> None:
+    """A known list by its title, the library's anchors as such, a PEM file by its path."""
+    assert trust_list_words(name) == words
 
 
 def test_revocation_words_name_their_source(verifier: Verifier, samples_dir: Path) -> None:

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from . import sourcetype
+from .core import ANCHORS_NAME
 from .declaration import Basis, Origin
 from .integrity import Integrity, SignerTrust
 from .reader import ErrorKind
 from .report import Credentials, Report, Signer
+from .trust.lists import known
 from .trust.policy import Revocation, RevocationSource
 
 #: Short labels for tables and filters.
@@ -289,15 +291,23 @@ def _title_and_tone(report: Report) -> tuple[str, Tone, str | None]:
     return "What it declares cannot be determined", Tone.NONE, report.declaration.explanation
 
 
+def trust_list_words(name: str | None) -> str:
+    """`the C2PA Trust List`, `the configured trust anchors`, `the trust anchors in a.pem`."""
+    if not name:
+        return "a configured trust list"
+    if name == ANCHORS_NAME:
+        return f"the {ANCHORS_NAME}"
+    entry = known(name)
+    if entry is not None:
+        return f"the {entry.title}"
+    return f"the trust anchors in {name}"
+
+
 def _trust_statement(signer: Signer) -> Statement:
     """Recognised by which trust list, or why not (the policy's own reason)."""
     trust = signer.trust
     if trust is SignerTrust.TRUSTED:
-        where = (
-            f"the trust list {signer.trust_list}"
-            if signer.trust_list
-            else "a configured trust list"
-        )
+        where = trust_list_words(signer.trust_list)
         how = " (its certificate is on an allowed list)" if signer.allowed_list_match else ""
         return Statement(f"The signer is recognised by {where}{how}.", Level.OK)
     if trust is SignerTrust.UNTRUSTED:
