@@ -294,3 +294,31 @@ def test_records_without_index_equal_single_checks(run: Callable[..., Any]) -> N
     batch = {r["path"]: r for r in records(run("check", "-f", "jsonl", "samples").stdout)}
     single = records(run("check", "-f", "jsonl", "samples/ai-composite.jpg").stdout)[0]
     assert without_index(batch["samples/ai-composite.jpg"]) == without_index(single)
+
+
+def test_hostile_directory_through_the_command_line(
+    run: Callable[..., Any], tmp_path: Path, samples_dir: Path, silent_server: int
+) -> None:
+    """A silent remote manifest, a FIFO, an oversized file and 1,000 files: one line each."""
+    url = f"http://127.0.0.1:{silent_server}/m/".encode()
+    url += b"x" * (len(REMOTE_URL) - len(url) - 5) + b".c2pa"
+    (tmp_path / "hangs.jpg").write_bytes(
+        (samples_dir / "remote-manifest.jpg").read_bytes().replace(REMOTE_URL, url)
+    )
+    os.mkfifo(tmp_path / "pipe.jpg")
+    with (tmp_path / "huge.jpg").open("wb") as fh:  # sparse
+        fh.truncate(200_000)
+    for i in range(1000):
+        source = "captured.jpg" if i % 10 == 0 else "no-credentials.jpg"
+        os.link(samples_dir / source, tmp_path / f"file-{i:04d}.jpg")
+    result = run(
+        "check", "-f", "jsonl", "--allow-network", "--timeout", "3", "--jobs", "2",
+        "--max-size", "100000", str(tmp_path),
+    )  # fmt: skip
+    out = records(result.stdout)
+    assert len(out) == 1003
+    assert sorted(r["index"] for r in out) == list(range(1003))
+    kinds = {Path(r["path"]).name: r["error"]["kind"] for r in out if r["error"]}
+    assert kinds == {"hangs.jpg": "timeout", "pipe.jpg": "unsupported", "huge.jpg": "too_large"}
+    assert result.exit_code == ExitCode.NOT_CHECKED
+    assert "1003 inputs: 1000 checked, 3 could not be checked" in result.stderr

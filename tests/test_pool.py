@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -125,3 +126,12 @@ def test_bad_settings_are_refused(kwargs: dict[str, int]) -> None:
     """Jobs, timeout and max_pending must be positive."""
     with pytest.raises(ValueError, match="must be"):
         WorkerPool(**kwargs)  # type: ignore[arg-type]
+
+
+def test_default_jobs_follow_the_affinity_mask() -> None:
+    """Without `jobs`, one worker per CPU this process may run on (as containers limit it)."""
+    pool = WorkerPool()
+    try:
+        assert pool.jobs == len(os.sched_getaffinity(0))
+    finally:
+        pool.close()

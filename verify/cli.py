@@ -6,7 +6,6 @@ stdout carries only reports; notes and summaries go to stderr.
 from __future__ import annotations
 
 import io
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -22,7 +21,7 @@ from .inputs import DEFAULT_SELECTION, STDIN, Input, Selection, expand, read_lis
 from .limits import DEFAULT_LIMITS, Limits
 from .options import max_depth_option
 from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
-from .pool import WorkerPool
+from .pool import WorkerPool, default_jobs
 from .progress import Progress
 from .server.command import serve
 from .trust.cli import TrustArgs, resolve_check_trust, trust_group, trust_options
@@ -90,14 +89,6 @@ def stdout_is_terminal() -> bool:
     """Colour and layout only for a person at a terminal; pipes and files get plain text."""
     isatty = getattr(sys.stdout, "isatty", None)
     return bool(isatty and isatty())
-
-
-def default_jobs() -> int:
-    """The CPUs this process may run on (the affinity mask, as containers set it)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
 
 
 def _single_document(args: CheckArgs) -> bool:

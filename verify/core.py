@@ -253,6 +253,17 @@ def error_report(path: str, kind: ErrorKind, message: str, size: int | None = No
     return _error_report(base, kind, message)
 
 
+def not_regular_message(directory: bool) -> str:
+    """Why a directory, FIFO or device is `unsupported` (it is never opened)."""
+    what = "a directory" if directory else "not a regular file"
+    return f"{what}; only regular files are checked"
+
+
+def too_large_message(size: int, limits: Limits) -> str:
+    """Why an input over `max_size` is `too_large` (it is not read)."""
+    return f"{size} bytes is over the limit of {limits.max_size} (max_size)"
+
+
 def _error_report(base: dict[str, object], kind: ErrorKind, message: str) -> Report:
     return _report_without_store(
         base,
@@ -260,6 +271,29 @@ def _error_report(base: dict[str, object], kind: ErrorKind, message: str) -> Rep
             ReadOutcome(ReadKind.ERROR, error_kind=kind, message=message), Credentials.UNREADABLE
         ),
     )
+
+
+@dataclass(frozen=True)
+class SidecarSource:
+    """A `.c2pa` sidecar, looked at only when the asset embeds no manifest.
+
+    `size()` is its size in bytes, or None when there is no such regular file; `read()`
+    its bytes. Both may raise OSError (then there is no sidecar, or it is unreadable).
+    """
+
+    name: str
+    size: Callable[[], int | None]
+    read: Callable[[], bytes]
+
+
+def file_sidecar(path: Path) -> SidecarSource:
+    """The sidecar at `path` on the local file system."""
+
+    def size() -> int | None:
+        st = path.stat()
+        return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+    return SidecarSource(path.name, size, path.read_bytes)
 
 
 class Verifier:
@@ -297,16 +331,13 @@ class Verifier:
         except OSError as exc:
             return _error_report(base, ErrorKind.UNREADABLE, exc.strerror or str(exc))
         if not stat.S_ISREG(st.st_mode):
-            what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
             return _error_report(
-                base, ErrorKind.UNSUPPORTED, f"{what}; only regular files are checked"
+                base, ErrorKind.UNSUPPORTED, not_regular_message(stat.S_ISDIR(st.st_mode))
             )
         base["size"] = st.st_size
         if st.st_size > self.limits.max_size:
             return _error_report(
-                base,
-                ErrorKind.TOO_LARGE,
-                f"{st.st_size} bytes is over the limit of {self.limits.max_size} (max_size)",
+                base, ErrorKind.TOO_LARGE, too_large_message(st.st_size, self.limits)
             )
         try:
             scan = _scan_file(p)
@@ -344,21 +375,25 @@ class Verifier:
         else:
             outcome = self.reader.read_path(p, mime)
         if outcome.kind in (ReadKind.NO_MANIFEST, ReadKind.REMOTE):
-            sidecar = p.with_suffix(SIDECAR_SUFFIX)
-            found = self._read_sidecar(sidecar, lambda data: self.reader.read_path(p, mime, data))
+            found = self._read_sidecar(
+                file_sidecar(p.with_suffix(SIDECAR_SUFFIX)),
+                lambda data: self.reader.read_path(p, mime, data),
+            )
             if found is not None:
                 return found
         return _Read(outcome, _credentials_for(outcome))
 
-    def _read_sidecar(self, sidecar: Path, read: Callable[[bytes], ReadOutcome]) -> _Read | None:
+    def _read_sidecar(
+        self, sidecar: SidecarSource, read: Callable[[bytes], ReadOutcome]
+    ) -> _Read | None:
         try:
-            st = sidecar.stat()
+            size = sidecar.size()
         except OSError:
             return None
-        if not stat.S_ISREG(st.st_mode):
+        if size is None:
             return None
         note = f"manifest read from the sidecar {sidecar.name}"
-        if st.st_size > self.limits.max_size:
+        if size > self.limits.max_size:
             return _Read(
                 ReadOutcome(
                     ReadKind.ERROR,
@@ -369,7 +404,7 @@ class Verifier:
                 note=note,
             )
         try:
-            data = sidecar.read_bytes()
+            data = sidecar.read()
         except OSError as exc:
             return _Read(
                 ReadOutcome(ReadKind.ERROR, error_kind=ErrorKind.UNREADABLE, message=str(exc)),
@@ -385,8 +420,15 @@ class Verifier:
         name: str = "-",
         media_type: str | None = None,
         sidecar: bytes | None = None,
+        *,
+        sidecar_source: SidecarSource | None = None,
     ) -> Report:
-        """Check an asset held in memory (standard input, an upload)."""
+        """Check an asset held in memory (standard input, an upload).
+
+        `sidecar`: manifest bytes to validate the asset against when it embeds none.
+        `sidecar_source`: a sidecar looked up only then, as `check_path` looks for the
+        `.c2pa` file beside the asset (the Dask adapter passes one on remote storage).
+        """
         base: dict[str, object] = {
             "path": name,
             "size": len(data),
@@ -396,9 +438,7 @@ class Verifier:
         try:
             if len(data) > self.limits.max_size:
                 return _error_report(
-                    base,
-                    ErrorKind.TOO_LARGE,
-                    f"{len(data)} bytes is over the limit of {self.limits.max_size} (max_size)",
+                    base, ErrorKind.TOO_LARGE, too_large_message(len(data), self.limits)
                 )
             base["sha256"] = hashlib.sha256(data).hexdigest()
             mime = media_type or media.detect(data[: media.SNIFF_BYTES], name)
@@ -410,6 +450,15 @@ class Verifier:
                 outcome = _NO_MANIFEST
             else:
                 outcome = self.reader.read_bytes(data, mime)
+            if sidecar_source is not None and outcome.kind in (
+                ReadKind.NO_MANIFEST,
+                ReadKind.REMOTE,
+            ):
+                found = self._read_sidecar(
+                    sidecar_source, lambda side: self.reader.read_bytes(data, mime, side)
+                )
+                if found is not None:
+                    return self._report(base, found)
             if sidecar is not None and outcome.kind in (ReadKind.NO_MANIFEST, ReadKind.REMOTE):
                 side = self.reader.read_bytes(data, mime, sidecar)
                 return self._report(

@@ -50,6 +50,14 @@ START_TIMEOUT = 60.0
 MAX_START_FAILURES = 3
 
 
+def default_jobs() -> int:
+    """The CPUs this process may run on (the affinity mask, as containers set it)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
 class PoolClosed(RuntimeError):
     """Raised by submit after close() (a usage error, not an input outcome)."""
 
@@ -158,11 +166,12 @@ def _death_reason(process: BaseProcess) -> str:
 class WorkerPool:
     """N worker processes, each with its own Verifier; futures that always give a Report.
 
-    ``jobs`` workers at most (default: CPU count), started on demand. ``timeout`` seconds
-    per asset (None: no limit). ``max_pending`` unresolved submissions at most before
-    submit blocks (default: 4 per worker, at least the pipeline). ``before_check`` is a
-    test hook run in the worker before each check. ``start_method`` overrides the
-    multiprocessing start method (default: forkserver where available, else spawn).
+    ``jobs`` workers at most (default: the CPUs this process may run on), started on
+    demand. ``timeout`` seconds per asset (None: no limit). ``max_pending`` unresolved
+    submissions at most before submit blocks (default: 8 per worker, twice the pipeline).
+    ``before_check`` is a test hook run in the worker before each check. ``start_method``
+    overrides the multiprocessing start method (default: forkserver where available, else
+    spawn).
     """
 
     def __init__(
@@ -180,7 +189,7 @@ class WorkerPool:
         if timeout is not None and timeout <= 0:
             raise ValueError(f"timeout must be positive, got {timeout}")
         self.options = options or CheckOptions()
-        self.jobs = jobs or os.cpu_count() or 1
+        self.jobs = jobs or default_jobs()
         self.timeout = timeout
         self.max_pending = max_pending or self.jobs * PIPELINE_DEPTH * 2
         if self.max_pending < 1:

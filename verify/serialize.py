@@ -63,9 +63,12 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 def report_to_json(report: Report, indent: int | None = None) -> str:
     """One JSON document; `indent=None` gives one line (JSONL)."""
+    return record_to_json(report_to_dict(report), indent)
+
+
+def record_to_json(record: Mapping[str, Any], indent: int | None = None) -> str:
+    """A record from `report_to_dict` as JSON text, exactly as `report_to_json` writes it."""
     separators = (",", ":") if indent is None else (",", ": ")
     # ensure_ascii keeps control characters and odd code points from attacker-controlled
     # manifest strings escaped, so a record is always exactly one safe line.
-    return json.dumps(
-        report_to_dict(report), indent=indent, separators=separators, ensure_ascii=True
-    )
+    return json.dumps(record, indent=indent, separators=separators, ensure_ascii=True)

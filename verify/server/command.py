@@ -106,7 +106,8 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
     log_level: str,
 ) -> None:
     """Serve POST /v1/verify over HTTP (needs the [server] extra). Never uses the network."""
-    from ..cli import ConfigError, default_jobs
+    from ..cli import ConfigError
+    from ..pool import default_jobs
 
     try:
         import uvicorn
