@@ -186,3 +186,11 @@ def test_action_words(given: str, words: str) -> None:
 def test_source_type_words(given: str, words: str) -> None:
     """Source types read as words, whatever their spelling; unknown ones stay as they are."""
     assert source_type_words(given) == words
+
+
+def test_remote_credentials_give_their_address(verifier: Verifier, samples_dir: Path) -> None:
+    """Credentials stored online: the banner says where the file points, as text."""
+    report = verifier.check_path(samples_dir / "remote-manifest.jpg")
+    assert report.remote_url
+    texts = [line.text for line in headline(report).lines]
+    assert texts == [f"The file says they are at {report.remote_url}"]

@@ -345,6 +345,9 @@ def headline(report: Report) -> Headline:
     lines: list[Statement] = []
     if report.error is not None:
         return Headline(title, tone, (Statement(report.error.message, Level.INFO),), None)
+    if report.credentials is Credentials.REMOTE and report.remote_url:
+        # Shown as text only: the address is the file's claim, never a link we follow.
+        lines.append(Statement(f"The file says they are at {report.remote_url}", Level.INFO))
     if report.signer is not None:
         lines.append(Statement(f"Signed by {signer_name(report.signer)}.", Level.INFO))
         lines.append(_trust_statement(report.signer))
