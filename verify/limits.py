@@ -7,10 +7,19 @@ tool never silently drops data without a note.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 GIB = 1024**3
 MIB = 1024**2
+
+
+def require_positive(limits: Any) -> None:
+    """Every field of a limits dataclass must be a positive integer (ValueError otherwise)."""
+    for item in fields(limits):
+        value = getattr(limits, item.name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"limit {item.name} must be a positive integer, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -41,20 +50,7 @@ class Limits:
     max_watermark_pixels: int = 16_000_000
 
     def __post_init__(self) -> None:
-        for name in (
-            "max_size",
-            "max_manifests",
-            "max_actions",
-            "max_ingredients",
-            "max_depth",
-            "max_string",
-            "max_signal_bytes",
-            "max_metadata_bytes",
-            "max_watermark_pixels",
-        ):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"limit {name} must be a positive integer, got {value!r}")
+        require_positive(self)
 
 
 DEFAULT_LIMITS = Limits()
