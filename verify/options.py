@@ -46,3 +46,22 @@ limit_option = click.option(
         + ". SECURITY.md lists each default."
     ),
 )
+
+
+def _watermark_extra(_ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    """--watermarks without numpy/OpenCV/PyWavelets is a usage error naming the extra."""
+    if value:
+        from .detectors.watermark import MISSING_EXTRA, missing_dependencies
+
+        if missing_dependencies() is not None:
+            raise click.BadParameter(MISSING_EXTRA)
+    return value
+
+
+watermarks_option = click.option(
+    "--watermarks",
+    is_flag=True,
+    callback=_watermark_extra,
+    help="Also look for the invisible Stable Diffusion / FLUX watermark (a full image"
+    " decode per file; needs the [watermark] extra).",
+)

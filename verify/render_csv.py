@@ -41,6 +41,8 @@ COLUMNS: tuple[str, ...] = (
     "error_message",
     "notes",
     "schema_version",
+    "conflict",
+    "signals",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -93,6 +95,8 @@ def report_row(report: Report) -> list[str]:
         "error_message": error.message if error else None,
         "notes": LIST_SEPARATOR.join(report.notes),
         "schema_version": report.schema_version,
+        "conflict": decl.conflict,
+        "signals": LIST_SEPARATOR.join(f"{s.detector.value} {s.field}" for s in report.signals),
     }
     return [_text(values[c]) for c in COLUMNS]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import sourcetype
 from .declaration import Basis, Origin
 from .integrity import Integrity, SignerTrust
-from .report import Credentials, ProvenanceNode, Report, Signer
+from .report import Credentials, DeclarationReport, ProvenanceNode, Report, Signer
 from .textsafe import one_line
 from .trust.lists import known
 from .trust.policy import Revocation, RevocationSource
@@ -69,25 +69,59 @@ def trust_words(signer: Signer) -> str:
     return _TRUST_WORDS[signer.trust]
 
 
+_BASIS_WORDS = {
+    Basis.UNSIGNED_METADATA: "unsigned metadata",
+    Basis.HEURISTIC: "a heuristic",
+    Basis.SIGNED_INVALID: "unattributable credentials",
+}
+
+
+def _declared_words(decl: DeclarationReport) -> str:
+    words = _ORIGIN_WORDS[decl.origin]
+    if decl.ai_tools:
+        words += f" ({', '.join(safe(t) for t in decl.ai_tools)})"
+    return words
+
+
+def _outside_c2pa(decl: DeclarationReport) -> str | None:
+    """`XMP (unsigned metadata)` when the declaration rests on a signal, not on C2PA."""
+    deciding = [c for c in decl.claims if c.decisive]
+    if not deciding or any(c.source == "c2pa" for c in deciding):
+        return None
+    sources = ", ".join(dict.fromkeys(c.source for c in deciding))
+    return f"{sources} ({_BASIS_WORDS.get(decl.basis, decl.basis.value)})"
+
+
 def verdict_line(report: Report) -> str:
     """One sentence: what is declared, by whom, and whether it holds."""
     if report.error is not None:
         return f"Not checked ({report.error.kind.value}): {safe(report.error.message)}"
-    if report.credentials is Credentials.NONE:
-        return "No Content Credentials found: this does not mean the asset is authentic or AI-free"
-    if report.credentials is Credentials.REMOTE:
-        return (
-            "Content Credentials are stored remotely"
-            f" ({safe(report.remote_url or 'no URL')}); not fetched because the check is offline"
-        )
     decl = report.declaration
-    words = _ORIGIN_WORDS[decl.origin]
-    if decl.ai_tools:
-        words += f" ({', '.join(safe(t) for t in decl.ai_tools)})"
+    outside = _outside_c2pa(decl)
+    if report.credentials in (Credentials.NONE, Credentials.REMOTE):
+        if report.credentials is Credentials.NONE:
+            head = "No Content Credentials found"
+        else:
+            head = (
+                "Content Credentials are stored remotely"
+                f" ({safe(report.remote_url or 'no URL')}); not fetched because the check is"
+                " offline"
+            )
+        if outside is not None:
+            conflict = "; sources CONFLICT" if decl.conflict else ""
+            return f"{head}; {outside} says: {_declared_words(decl)}{conflict}"
+        if report.credentials is Credentials.NONE:
+            return f"{head}: this does not mean the asset is authentic or AI-free"
+        return head
+    words = _declared_words(decl)
     if decl.origin is Origin.NOT_DECLARED:
         parts = ["No declaration found about how it was made: this does not mean it is authentic"]
+    elif outside is not None:
+        parts = [f"Declares: {words}, according to {outside}, not the credentials"]
     else:
         parts = [f"Declares: {words}"]
+    if decl.conflict:
+        parts.append("sources CONFLICT (see Claims)")
     if report.signer is not None:
         who = report.signer.organization or report.signer.common_name or "an unnamed signer"
         parts.append(f"signed by {safe(who)}")
@@ -129,6 +163,30 @@ def _tree(node: ProvenanceNode, indent: str, lines: list[str]) -> None:
         lines.append(f"{indent}  - {safe(action.action)}{suffix}")
     for child in node.ingredients:
         _tree(child, indent + "    ", lines)
+
+
+def _claims_and_signals(report: Report, lines: list[str]) -> None:
+    decl = report.declaration
+    if decl.conflict or any(c.source != "c2pa" for c in decl.claims):
+        lines.append("  Claims (strongest basis decides):" + (" CONFLICT" if decl.conflict else ""))
+        for claim in decl.claims:
+            mark = "decides" if claim.decisive else "outranked"
+            weak = ", weak" if claim.weak else ""
+            lines.append(
+                f"    * {claim.source}: {claim.origin.value} ({claim.basis.value}{weak}, {mark})"
+                f" - {safe(claim.explanation)}"
+            )
+    if report.signals:
+        lines.append("  Signals:")
+    for sig in report.signals:
+        origin = f" -> {sig.origin.value}" if sig.origin else ""
+        weak = ", weak" if sig.weak else ""
+        lines.append(
+            f"    - {sig.detector.value} {safe(sig.field)} = {safe(sig.value[:120])}"
+            f"{origin} ({sig.basis.value}{weak}; {safe(sig.source)})"
+        )
+        if sig.detail:
+            lines.append(f"      {safe(sig.detail)}")
 
 
 def render_report(report: Report) -> str:
@@ -181,6 +239,7 @@ def render_report(report: Report) -> str:
         f"  Declaration: {decl.origin.value}, declares_ai={str(decl.declares_ai).lower()}"
         f", basis {decl.basis.value}: {safe(decl.explanation)}"
     )
+    _claims_and_signals(report, lines)
     decisive = [e for e in decl.evidence if e.decisive]
     if decisive:
         lines.append("  Evidence:")

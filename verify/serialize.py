@@ -26,6 +26,7 @@ _ORDER = (
     "integrity_detail",
     "signer",
     "declaration",
+    "signals",
     "provenance",
     "error",
     "notes",

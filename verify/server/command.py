@@ -9,7 +9,7 @@ import click
 
 from ..core import CheckOptions
 from ..limits import Limits, with_overrides
-from ..options import limit_option, max_depth_option
+from ..options import limit_option, max_depth_option, watermarks_option
 from ..trust.cli import TrustArgs, resolve_trust, trust_options
 from .config import (
     DEFAULT_HOST,
@@ -80,6 +80,7 @@ def _url(sock: socket.socket) -> tuple[str, int, str]:
 )
 @max_depth_option
 @limit_option
+@watermarks_option
 @click.option(
     "--max-connections",
     type=click.IntRange(min=1),
@@ -104,6 +105,7 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
     trust: TrustArgs,
     max_depth: int,
     limit_settings: dict[str, int],
+    watermarks: bool,
     max_connections: int,
     log_level: str,
 ) -> None:
@@ -134,6 +136,7 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
                 ),
                 trust_lists=resolved.lists,
                 certs_dir=resolved.certs,
+                watermarks=watermarks,
             ),
             workers=workers or default_jobs(),
             max_body=max_body,
