@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from verify import CheckOptions, Report, Verifier
+from verify.declaration import Basis, Origin
 from verify.reader import ResourceReader
 from verify.render_html import (
     RunInfo,
@@ -21,9 +22,9 @@ from verify.render_html import (
     ingredient_tree,
     render_html,
     sentence,
-    signals_of,
 )
 from verify.report import ProvenanceAction, ProvenanceNode
+from verify.signal import DetectorName, Signal
 from verify.visuals import collect_visuals
 
 EVIL = "<script>alert(1)</script>"
@@ -174,27 +175,21 @@ def test_trust_anchor_files_are_named(sample: Callable[[str], Report]) -> None:
     assert "none configured" in render_html([(sample("captured.jpg"), None)], RUN)
 
 
-def test_signals_are_rendered_when_the_report_has_them(sample: Callable[[str], Report]) -> None:
-    """A future `signals` field is shown with its basis; a report without it has no section."""
+def test_signals_are_rendered_with_their_basis(sample: Callable[[str], Report]) -> None:
+    """Each signal is shown with its detector and basis, its value escaped; none: says so."""
     base = sample("no-credentials.jpg")
-
-    @dataclasses.dataclass(frozen=True)
-    class Signal:
-        kind: str
-        basis: str
-        detail: str
-
-    @dataclasses.dataclass(frozen=True)
-    class WithSignals(Report):
-        signals: tuple[Signal, ...] = ()
-
-    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
-    report = WithSignals(**fields, signals=(Signal("xmp", "unsigned_metadata", EVIL),))
-    html = render_html([(report, None)], RUN)
+    found = Signal(
+        DetectorName.XMP,
+        "Iptc4xmpExt:DigitalSourceType",
+        EVIL,
+        Basis.UNSIGNED_METADATA,
+        origin=Origin.AI_GENERATED,
+    )
+    html = render_html([(dataclasses.replace(base, signals=(found,)), None)], RUN)
     assert "<h3>Other signals</h3>" in html
-    assert "unsigned_metadata" in html and "&lt;script&gt;" in html
-    assert "<h3>Other signals</h3>" not in render_html([(base, None)], RUN)
-    assert signals_of(WithSignals(**fields)) == []
+    assert "unsigned_metadata" in html and "Iptc4xmpExt:DigitalSourceType" in html
+    assert "&lt;script&gt;" in html and EVIL not in html
+    assert "None found" in render_html([(base, None)], RUN)
 
 
 def test_deep_ingredient_tree_is_flattened_without_recursion() -> None:

@@ -180,9 +180,10 @@ def verdict_label(report: Report) -> str:
     """A short category for tables, counts and filters."""
     if report.error is not None:
         return "Not checked"
-    if report.credentials is Credentials.NONE:
+    declared = report.declaration.basis is not Basis.NONE
+    if report.credentials is Credentials.NONE and not declared:
         return "No credentials"
-    if report.credentials is Credentials.REMOTE:
+    if report.credentials is Credentials.REMOTE and not declared:
         return "Credentials online"
     return origin_label(report.declaration.origin)
 
@@ -201,7 +202,7 @@ def origin_tone(origin: Origin) -> Tone:
 
 def verdict_tone(report: Report) -> Tone:
     """The colour of the verdict alone (integrity and trust are shown apart)."""
-    if report.error is not None or report.credentials in (Credentials.NONE, Credentials.REMOTE):
+    if report.error is not None:
         return Tone.NONE
     return origin_tone(report.declaration.origin)
 
@@ -229,17 +230,44 @@ def _tools(report: Report) -> str:
     return ", ".join(report.declaration.ai_tools)
 
 
+#: What a declaration outside signed credentials is worth, said beside its verdict.
+_BASIS_CAVEATS = {
+    Basis.UNSIGNED_METADATA: (
+        "in unsigned metadata",
+        "Said only in metadata that is not signed: anyone can write or remove it.",
+    ),
+    Basis.HEURISTIC: (
+        "by a heuristic",
+        "Found by a heuristic (such as an invisible watermark), not declared by the file.",
+    ),
+}
+
+
 def _title_and_tone(report: Report) -> tuple[str, Tone, str | None]:
+    """The verdict's title, its colour and a caveat; a declaration that rests on unsigned
+    metadata or a heuristic says so in the title and the caveat."""
+    title, tone, caveat = _plain_title_and_tone(report)
+    qualifier = _BASIS_CAVEATS.get(report.declaration.basis)
+    if report.error is not None or qualifier is None:
+        return title, tone, caveat
+    if report.declaration.origin in (Origin.NOT_DECLARED, Origin.UNDETERMINED):
+        return title, tone, caveat
+    words, warning = qualifier
+    return f"{title} ({words})", tone, f"{warning} {caveat}" if caveat else warning
+
+
+def _plain_title_and_tone(report: Report) -> tuple[str, Tone, str | None]:
     if report.error is not None:
         return f"Could not be checked: {error_words(report.error.kind)}", Tone.NONE, None
-    if report.credentials is Credentials.NONE:
+    declared = report.declaration.basis is not Basis.NONE
+    if report.credentials is Credentials.NONE and not declared:
         return (
             "No declaration found: this does not mean it is authentic",
             Tone.NONE,
             "The file carries no Content Credentials. Most AI-generated pictures carry none,"
             " and credentials are easily removed, so their absence proves nothing either way.",
         )
-    if report.credentials is Credentials.REMOTE:
+    if report.credentials is Credentials.REMOTE and not declared:
         return (
             "Its Content Credentials are stored online and were not fetched",
             Tone.NONE,
@@ -361,6 +389,8 @@ def headline(report: Report) -> Headline:
         lines.append(
             Statement("The declaration can no longer be attributed to its signer.", Level.ALERT)
         )
+    if decl.conflict:
+        lines.append(Statement(f"Conflicting claims: {decl.explanation}", Level.WARN))
     alert = report.integrity in (Integrity.TAMPERED, Integrity.MALFORMED) or (
         report.signer is not None
         and report.signer.trust in (SignerTrust.REVOKED, SignerTrust.INVALID)
