@@ -18,8 +18,8 @@ import click
 from .batch import recorded_paths, run_batch, trim_partial_line
 from .core import CheckOptions, Verifier
 from .inputs import DEFAULT_SELECTION, STDIN, Input, Selection, expand, read_list
-from .limits import DEFAULT_LIMITS, Limits
-from .options import max_depth_option, watermarks_option
+from .limits import DEFAULT_LIMITS, Limits, with_overrides
+from .options import limit_option, max_depth_option, watermarks_option
 from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
 from .pool import WorkerPool, default_jobs
 from .progress import Progress
@@ -254,6 +254,7 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     help="Files larger than this many bytes are not read (too_large).",
 )
 @max_depth_option
+@limit_option
 @click.option(
     "-j",
     "--jobs",
@@ -332,6 +333,7 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     max_size: int,
     max_depth: int,
     trust: TrustArgs,
+    limit_settings: dict[str, int],
     jobs: int | None,
     timeout: float,
     ordered: bool,
@@ -349,7 +351,7 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     trust_lists, certs_dir = resolve_check_trust(trust)
     options = CheckOptions(
         allow_network=allow_network,
-        limits=Limits(max_size=max_size, max_depth=max_depth),
+        limits=with_overrides(Limits(max_size=max_size, max_depth=max_depth), limit_settings),
         trust_lists=trust_lists,
         certs_dir=certs_dir,
         fast_path=not no_fast_path,
@@ -389,8 +391,16 @@ def check(  # noqa: PLR0917 - click passes every option positionally
                 raise ConfigError(f"cannot write {output!r}: {exc}") from exc
         else:
             out = sys.stdout
+            _tolerant(out)
         code = run_check(args, out, append=append)
     sys.exit(int(code))
+
+
+def _tolerant(stream: IO[str]) -> None:
+    """A terminal whose encoding lacks a character gets an escape, not a crash."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
 
 
 def args_terminal(fmt: str, output: str | None) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import combine, fastpath, media
+from . import combine, fastpath, images, media
 from .declaration import (
     Basis,
     Declaration,
@@ -277,6 +277,15 @@ def too_large_message(size: int, limits: Limits) -> str:
     return f"{size} bytes is over the limit of {limits.max_size} (max_size)"
 
 
+def _failure_report(base: dict[str, object], exc: Exception) -> Report:
+    """An exception escaped the check: out of memory is the input's size, the rest a bug."""
+    if isinstance(exc, MemoryError):
+        return _error_report(
+            base, ErrorKind.TOO_LARGE, "ran out of memory while checking this input"
+        )
+    return _error_report(base, ErrorKind.INTERNAL, f"{type(exc).__name__}: {exc}")
+
+
 def _error_report(base: dict[str, object], kind: ErrorKind, message: str) -> Report:
     return _report_without_store(
         base,
@@ -316,6 +325,7 @@ class Verifier:
         self, options: CheckOptions | None = None, reader: ManifestReader | None = None
     ) -> None:
         self.options = options or CheckOptions()
+        images.apply_pixel_limit(self.options.limits)
         # Parsed once: a verifier per process or worker loads its lists once.
         self.trust = TrustIndex(self.options.all_trust_lists())
         self.reader = reader or ManifestReader(
@@ -336,7 +346,7 @@ class Verifier:
         try:
             return self._check_path(p, base)
         except Exception as exc:  # a bug must still yield one report for this input
-            return _error_report(base, ErrorKind.INTERNAL, f"{type(exc).__name__}: {exc}")
+            return _failure_report(base, exc)
 
     def _check_path(self, p: Path, base: dict[str, object]) -> Report:
         try:
@@ -511,7 +521,7 @@ class Verifier:
                 )
             return self._report(base, _Read(outcome, _credentials_for(outcome)), content)
         except Exception as exc:
-            return _error_report(base, ErrorKind.INTERNAL, f"{type(exc).__name__}: {exc}")
+            return _failure_report(base, exc)
 
 
 def _credentials_for(

@@ -7,6 +7,7 @@ tool never silently drops data without a note.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -38,6 +39,10 @@ class Limits:
     max_depth: int = 64
     #: Longest string kept from a manifest; longer ones are cut with an ellipsis.
     max_string: int = 4_096
+    #: Largest image (width x height) any of our code decodes with Pillow: it becomes
+    #: Pillow's `Image.MAX_IMAGE_PIXELS` in every process that checks (decompression
+    #: bombs). The check itself never decodes pixels; see `verify/images.py`.
+    max_image_pixels: int = 64 * 1024 * 1024
     #: Bytes of a file the signal detectors (XMP, generator metadata, watermark) look at;
     #: of a larger file only the first `max_signal_bytes` are examined, with a note.
     max_signal_bytes: int = 64 * MIB
@@ -54,3 +59,16 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+#: The limits a user may set by name (`check --limit NAME=VALUE`).
+LIMIT_NAMES: tuple[str, ...] = tuple(Limits.__dataclass_fields__)
+
+
+def with_overrides(base: Limits, settings: dict[str, int]) -> Limits:
+    """`base` with the named limits changed; ValueError names an unknown or bad limit."""
+    unknown = sorted(set(settings) - set(LIMIT_NAMES))
+    if unknown:
+        raise ValueError(
+            f"unknown limit {', '.join(unknown)}; the limits are {', '.join(LIMIT_NAMES)}"
+        )
+    return dataclasses.replace(base, **settings)

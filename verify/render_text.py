@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
 from . import sourcetype
 from .declaration import Basis, Origin
 from .integrity import Integrity, SignerTrust
 from .report import Credentials, DeclarationReport, ProvenanceNode, Report, Signer
+from .textsafe import one_line
 from .trust.lists import known
 from .trust.policy import Revocation, RevocationSource
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def safe(text: object) -> str:
     """Show attacker-controlled text on one line, control and bidi characters escaped."""
-    value = str(text).replace("\n", "\\n").replace("\r", "\\r").replace("\t", " ")
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
+    return one_line(text)
 
 
 _ORIGIN_WORDS = {
@@ -143,13 +139,14 @@ def _tree(node: ProvenanceNode, indent: str, lines: list[str]) -> None:
     title = safe(node.title or "(untitled)")
     if node.label is None:
         lines.append(
-            f"{indent}{node.relationship}: {title} [{safe(node.format or '?')}], no credentials"
+            f"{indent}{safe(node.relationship)}: {title} [{safe(node.format or '?')}],"
+            " no credentials"
         )
         return
     extra = " (already shown: cycle or depth limit)" if node.cut else ""
     generator = f" by {safe(node.generator)}" if node.generator else ""
     origin = f" -> {node.origin.value}" if node.origin else ""
-    lines.append(f"{indent}{node.relationship}: {title}{generator}{origin}{extra}")
+    lines.append(f"{indent}{safe(node.relationship)}: {title}{generator}{origin}{extra}")
     if node.signer is not None:
         who = node.signer.organization or node.signer.common_name or "?"
         lines.append(f"{indent}  signed by {safe(who)} at {safe(node.signer.signed_at or '?')}")
@@ -250,7 +247,7 @@ def render_report(report: Report) -> str:
             where = (
                 "active manifest"
                 if ev.relationship == "active"
-                else f"{ev.relationship} ingredient"
+                else f"{safe(ev.relationship)} ingredient"
             )
             what = safe(ev.action or ev.assertion or "?")
             src = f" {safe(sourcetype.term(ev.source_type))}" if ev.source_type else ""
