@@ -222,7 +222,8 @@ def render_report(report: Report) -> str:
         if s.timestamped and s.timestamp_trusted is not None:
             ts += ", trusted" if s.timestamp_trusted else ", not trusted"
         lines.append(
-            f"    signed at {safe(s.signed_at or '?')} ({ts});"
+            f"    {'signed at ' + safe(s.signed_at) if s.signed_at else 'signing time not stated'}"
+            f" ({ts});"
             f" trust: {s.trust.value} ({safe(s.trust_explanation)})"
         )
         if s.not_before or s.not_after:
