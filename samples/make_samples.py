@@ -14,7 +14,10 @@ What it does:
 * damages a few on purpose (tampered pixels, tampered ingredient, truncated, malformed);
 * reads every sample back with the sample anchors configured and writes ``samples/expected.json``
   with the intended verdict and what c2pa-python actually reported;
-* asserts that what c2pa-python reports is what each sample is meant to show.
+* asserts that what c2pa-python reports is what each sample is meant to show;
+* adds declarations outside C2PA (XMP, a TC260 label, A1111 and ComfyUI PNG text chunks, the
+  Stable Diffusion 1.x invisible watermark embedded with our own encoder); these files carry no
+  signature, so their bytes are the same on every run.
 
 Everything here is test material: the private keys in ``samples/trust/private/`` protect nothing.
 """
@@ -40,6 +43,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from PIL import Image, ImageDraw, ImageFont
+from PIL.PngImagePlugin import PngInfo
 
 SAMPLES_DIR = Path(__file__).resolve().parent
 TRUST_DIR = SAMPLES_DIR / "trust"
@@ -604,6 +608,9 @@ class Sample:
     asset_file: str | None = None  # a .c2pa sidecar read against this asset
     is_image: bool = True  # Pillow must decode it (False for the broken and non-image files)
     notes: dict[str, Any] = field(default_factory=dict)
+    # What the signal detectors must report: basis, conflict, evidence [detector, field],
+    # and "watermarks": true when that holds only with --watermarks.
+    signal_check: dict[str, Any] | None = None
 
 
 def verdict(
@@ -700,6 +707,7 @@ class Corpus:
         self.untrusted_sample()
         self.detached_samples()
         self.other_format_samples()
+        self.signal_samples()
 
     def expired_sample(self) -> None:
         short = make_short_lived_signer(self.env.pki.trusted)
@@ -1155,6 +1163,231 @@ class Corpus:
             )
 
 
+    def signal_samples(self) -> None:
+        """Declarations outside C2PA (XMP, generator metadata, watermark), and one conflict."""
+        none = verdict(
+            credentials="none", state=None, integrity="unknown", signer=None, origin="x"
+        )
+        no_c2pa = "C2paError.ManifestNotFound"
+
+        def unsigned(
+            name: str,
+            description: str,
+            data: bytes,
+            origin: str,
+            check: dict[str, Any],
+            ai_tools: Sequence[str] = (),
+            mime: str = JPEG,
+        ) -> None:
+            declares_ai = origin.startswith("ai_")
+            expected = {**none, "origin": origin, "ai_tools": list(ai_tools)}
+            expected["declares_ai"] = declares_ai
+            self.add(
+                Sample(
+                    name,
+                    description,
+                    expected,
+                    want_exception=no_c2pa,
+                    mime=mime,
+                    signal_check=check,
+                ),
+                data,
+            )
+
+        ai_xmp = xmp_packet(
+            {
+                "Iptc4xmpExt:DigitalSourceType": TRAINED,
+                "Iptc4xmpExt:AISystemUsed": "Sample Diffusion",
+                "Iptc4xmpExt:AISystemVersionUsed": "1.0",
+            }
+        )
+        dst = ["xmp", "Iptc4xmpExt:DigitalSourceType"]
+        unsigned(
+            "xmp-ai.jpg",
+            "no C2PA; XMP (APP1) declares Iptc4xmpExt:DigitalSourceType trainedAlgorithmicMedia "
+            "with the IPTC 2025.1 AISystemUsed 'Sample Diffusion' 1.0",
+            jpeg_with_xmp(picture("xmp-ai.jpg"), ai_xmp),
+            "ai_generated",
+            {"basis": "unsigned_metadata", "conflict": False, "evidence": [dst]},
+            ["Sample Diffusion 1.0"],
+        )
+        unsigned(
+            "xmp-ai.png",
+            "no C2PA; the same XMP declaration in a PNG iTXt 'XML:com.adobe.xmp' chunk",
+            png_with_text("xmp-ai.png", itxt={"XML:com.adobe.xmp": ai_xmp}),
+            "ai_generated",
+            {"basis": "unsigned_metadata", "conflict": False, "evidence": [dst]},
+            ["Sample Diffusion 1.0"],
+            mime=PNG,
+        )
+        label = json.dumps(
+            {"Label": "1", "ContentProducer": "Sample Generator Co", "ProduceID": "sample-0001"}
+        )
+        unsigned(
+            "tc260-label.jpg",
+            "no C2PA; XMP carries China's TC260:AIGC implicit label (GB 45438-2025) with Label=1 "
+            "(AI-generated) and ContentProducer 'Sample Generator Co'",
+            jpeg_with_xmp(picture("tc260-label.jpg"), xmp_packet({"TC260:AIGC": label})),
+            "ai_generated",
+            {"basis": "unsigned_metadata", "conflict": False, "evidence": [["xmp", "TC260:AIGC"]]},
+            ["Sample Generator Co"],
+        )
+        unsigned(
+            "xmp-algorithmic.jpg",
+            "no C2PA; XMP declares algorithmicMedia (purely algorithmic, no training data): "
+            "must not count as AI",
+            jpeg_with_xmp(
+                picture("xmp-algorithmic.jpg"),
+                xmp_packet({"Iptc4xmpExt:DigitalSourceType": ALGORITHMIC}),
+            ),
+            "algorithmic",
+            {"basis": "unsigned_metadata", "conflict": False, "evidence": [dst]},
+        )
+        parameters = (
+            "a benign abstract test pattern, gradients and shapes\n"
+            "Negative prompt: photo, people\n"
+            "Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1234, Size: 256x192, "
+            "Model hash: 0123456789, Model: sample-model, Version: v1.10.1"
+        )
+        unsigned(
+            "a1111.png",
+            "no C2PA; PNG tEXt 'parameters' as AUTOMATIC1111's web UI writes it (prompt, "
+            "negative prompt, settings line)",
+            png_with_text("a1111.png", text={"parameters": parameters}),
+            "ai_generated",
+            {
+                "basis": "heuristic",
+                "conflict": False,
+                "evidence": [["generator_metadata", "png:parameters"]],
+            },
+            ["Stable Diffusion web UI"],
+            mime=PNG,
+        )
+        prompt = {
+            "3": {"class_type": "KSampler", "inputs": {"seed": 1234, "steps": 20}},
+            "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "sample"}},
+            "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a test pattern"}},
+        }
+        workflow = {"last_node_id": 6, "nodes": [{"id": 3, "type": "KSampler"}], "links": []}
+        unsigned(
+            "comfyui.png",
+            "no C2PA; PNG tEXt 'prompt' and 'workflow' JSON node graphs as ComfyUI writes them",
+            png_with_text(
+                "comfyui.png",
+                text={"prompt": json.dumps(prompt), "workflow": json.dumps(workflow)},
+            ),
+            "ai_generated",
+            {
+                "basis": "heuristic",
+                "conflict": False,
+                "evidence": [
+                    ["generator_metadata", "png:prompt"],
+                    ["generator_metadata", "png:workflow"],
+                ],
+            },
+            ["ComfyUI"],
+            mime=PNG,
+        )
+        unsigned(
+            "sd-watermark.png",
+            "no C2PA, no metadata; the pixels carry Stable Diffusion 1.x's invisible DWT-DCT "
+            "watermark ('StableDiffusionV1', embedded with verify.detectors.watermark.embed): "
+            "found only with --watermarks",
+            watermarked_png("sd-watermark.png"),
+            "not_declared",
+            {
+                "watermarks": True,
+                "origin": "ai_generated",
+                "ai_tools": ["Stable Diffusion 1.x"],
+                "basis": "heuristic",
+                "conflict": False,
+                "evidence": [["watermark", "dwtDct"]],
+            },
+            mime=PNG,
+        )
+
+        name = "captured-xmp-ai.jpg"
+        signed, _ = self.env.sign(
+            manifest(name, JPEG, [action("c2pa.created", DIGITAL_CAPTURE, "Sample Camera")]),
+            JPEG,
+            jpeg_with_xmp(picture(name), ai_xmp),
+        )
+        self.add(
+            Sample(
+                name,
+                "signed C2PA says created + digitalCapture ('Sample Camera'); its XMP (covered "
+                "by the signature) claims trainedAlgorithmicMedia: a conflict, and the signed "
+                "and trusted credentials decide",
+                verdict(origin="captured"),
+                want_state="Trusted",
+                signal_check={
+                    "basis": "signed_trusted",
+                    "conflict": True,
+                    "evidence": [],
+                    "claims": [["c2pa", "captured"], ["xmp", "ai_generated"]],
+                },
+            ),
+            signed,
+        )
+
+
+XMP_NAMESPACES = {
+    "Iptc4xmpExt": "http://iptc.org/std/Iptc4xmpExt/2008-02-29/",
+    "TC260": "http://www.tc260.org.cn/ns/AIGC/1.0/",
+    "photoshop": "http://ns.adobe.com/photoshop/1.0/",
+}
+
+
+def xmp_packet(properties: dict[str, str]) -> str:
+    """A minimal XMP packet with the given simple properties (prefix:name -> value)."""
+    from xml.sax.saxutils import escape
+
+    prefixes = sorted({key.split(":", 1)[0] for key in properties})
+    namespaces = " ".join(f'xmlns:{p}="{XMP_NAMESPACES[p]}"' for p in prefixes)
+    body = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in properties.items())
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        f'<rdf:Description rdf:about="" {namespaces}>{body}</rdf:Description>'
+        "</rdf:RDF></x:xmpmeta>"
+        '<?xpacket end="w"?>'
+    )
+
+
+def jpeg_with_xmp(data: bytes, packet: str) -> bytes:
+    """The JPEG with an APP1 XMP segment right after SOI."""
+    payload = b"http://ns.adobe.com/xap/1.0/\x00" + packet.encode("utf-8")
+    return data[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + data[2:]
+
+
+def png_with_text(
+    label: str, text: dict[str, str] | None = None, itxt: dict[str, str] | None = None
+) -> bytes:
+    """A PNG picture with tEXt chunks (`text`) and uncompressed iTXt chunks (`itxt`)."""
+    info = PngInfo()
+    for key, value in (text or {}).items():
+        info.add_text(key, value)
+    for key, value in (itxt or {}).items():
+        info.add_itxt(key, value)
+    buf = io.BytesIO()
+    draw_image(label).quantize(colors=64).save(buf, "PNG", optimize=True, pnginfo=info)
+    return buf.getvalue()
+
+
+def watermarked_png(label: str) -> bytes:
+    """A 256x256 picture (the reference's minimum) carrying the SD 1.x watermark, lossless."""
+    import numpy as np
+
+    from verify.detectors.watermark import PAYLOADS, embed
+
+    sd1 = next(p for p in PAYLOADS if p.name == "StableDiffusionV1")
+    marked = embed(np.asarray(draw_image(label, (256, 256))), sd1.bits)
+    buf = io.BytesIO()
+    Image.fromarray(marked).save(buf, "PNG", optimize=True)
+    return buf.getvalue()
+
+
 # --------------------------------------------------------------------------------------------
 # Reading back
 # --------------------------------------------------------------------------------------------
@@ -1310,6 +1543,8 @@ def sample_catalogue() -> list[Sample]:
     data = json.loads(EXPECTED_JSON.read_text())
     samples = []
     for name, entry in data["samples"].items():
+        if "check" not in entry:  # described for the verifier only (the remote manifest)
+            continue
         want = entry["check"]
         samples.append(
             Sample(
@@ -1326,6 +1561,7 @@ def sample_catalogue() -> list[Sample]:
                 asset_file=entry.get("asset_file"),
                 is_image=want.get("decodes_as_image", True),
                 notes=entry.get("notes", {}),
+                signal_check=entry.get("signal_check"),
             )
         )
     return samples
@@ -1342,6 +1578,8 @@ def expected_document(samples: Sequence[Sample], observations: dict[str, Any]) -
             entry["asset_file"] = sample.asset_file
         if sample.notes:
             entry["notes"] = sample.notes
+        if sample.signal_check:
+            entry["signal_check"] = sample.signal_check
         entry["check"] = {
             k: v
             for k, v in {

@@ -38,6 +38,21 @@ def samples_dir() -> Path:
     return SAMPLES
 
 
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """`c2pa-verify ARGS` in process from the repository root (so `samples/...` paths work)."""
+    from click.testing import CliRunner
+
+    from verify.cli import main
+
+    monkeypatch.chdir(ROOT)
+
+    def invoke(*args: str, stdin: bytes | None = None) -> Any:
+        return CliRunner().invoke(main, list(args), input=stdin)
+
+    return invoke
+
+
 @pytest.fixture(scope="session")
 def anchors_pem() -> str:
     return (SAMPLES / "trust" / "anchors.pem").read_text()

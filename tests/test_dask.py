@@ -40,7 +40,7 @@ def cluster_client() -> Iterator[Client]:
             n_workers=2,
             processes=True,
             threads_per_worker=1,
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # never the fixed 8787: other clusters may run
             host="127.0.0.1",
             timeout=WAIT,
         ) as cluster,

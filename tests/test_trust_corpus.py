@@ -10,16 +10,20 @@ on the Interim list only. The Interim list recognises the Adobe-signed files.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SHARED_TRUST_LISTS
+from click.testing import CliRunner
+from conftest import CORPUS, SHARED_TRUST_LISTS, TrustHome
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding
+from trust_server import ListServer, serve_real_lists
 
 from verify import CheckOptions, Verifier
+from verify.cli import main
 from verify.report import Report
 from verify.trust.identity import read_evidence
 from verify.trust.lists import TrustKind, TrustList
@@ -32,6 +36,11 @@ pytestmark = pytest.mark.skipif(
 OFFICIAL = SHARED_TRUST_LISTS / "C2PA-TRUST-LIST.pem"
 TSA = SHARED_TRUST_LISTS / "C2PA-TSA-TRUST-LIST.pem"
 INTERIM = SHARED_TRUST_LISTS / "interim" / "anchors.pem"
+INTERIM_ALLOWED = SHARED_TRUST_LISTS / "interim" / "allowed.pem"
+#: Adobe test files that staple an OCSP response to the signature (the second also
+#: carries a `c2pa.certificate-status` assertion).
+STAPLED = ("ocsp.jpg", "ocsp_with_assertion.jpg")
+FIXTURES = CORPUS / "files" / "c2pa-rs" / "sdk" / "tests" / "fixtures"
 
 
 def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
@@ -128,3 +137,75 @@ def test_every_signed_corpus_file_gives_its_chain(
     """The certificate chain is readable from every corpus file that has credentials."""
     assert chains
     assert all(len(chain) >= 1 for chain in chains.values())
+
+
+def _der_sha256(cert: x509.Certificate) -> str:
+    return hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()
+
+
+def test_real_lists_installed_by_update_recognise_without_flags(
+    chains: dict[str, tuple[x509.Certificate, ...]],
+    trust_home: TrustHome,
+    list_server: ListServer,
+) -> None:
+    """`trust update --legacy-url` with the real lists, then `check` over the corpus, no flag."""
+    runner = CliRunner()
+    update = runner.invoke(main, serve_real_lists(list_server, SHARED_TRUST_LISTS))
+    assert update.exit_code == 0, update.output
+    checked = runner.invoke(main, ["check", "-f", "jsonl", "-j", "2", str(CORPUS / "files")])
+    assert checked.exit_code in (0, 1, 3), checked.output
+    records = [json.loads(line) for line in checked.stdout.splitlines()]
+    by_list: dict[str | None, set[str]] = {}
+    for record in records:
+        signer = record["signer"]
+        if signer is not None and signer["trust"] == "trusted":
+            by_list.setdefault(signer["trust_list"], set()).add(record["path"])
+    official = x509.load_pem_x509_certificates(OFFICIAL.read_bytes())
+    interim = x509.load_pem_x509_certificates(INTERIM.read_bytes())
+    allowed = {
+        _der_sha256(c) for c in x509.load_pem_x509_certificates(INTERIM_ALLOWED.read_bytes())
+    }
+    checked_paths = {r["path"] for r in records}
+    under_official = {
+        p for p, chain in chains.items() if p in checked_paths and chain and listed(chain, official)
+    }
+    under_interim = {
+        p
+        for p, chain in chains.items()
+        if p in checked_paths
+        and chain
+        and p not in under_official
+        and (listed(chain, interim) or _der_sha256(chain[0]) in allowed)
+    }
+    assert by_list.get("C2PA Trust List", set()) == under_official
+    assert by_list.get("Interim Trust List", set()) == under_interim
+    assert set(by_list) <= {"C2PA Trust List", "Interim Trust List"}
+    assert len(under_interim) >= 5
+
+
+@pytest.mark.parametrize("name", STAPLED)
+def test_stapled_ocsp_is_read_offline(name: str) -> None:
+    """A stapled OCSP response gives `not_revoked` with no network once the issuer is trusted."""
+    lists = (TrustList("Interim Trust List", anchors_pem=_pem(INTERIM)),)
+    signer = Verifier(CheckOptions(trust_lists=lists)).check_path(FIXTURES / name).signer
+    assert signer is not None
+    assert (signer.revocation.value, signer.revocation_source) == ("not_revoked", "stapled_ocsp")
+    assert signer.trust.value == "trusted"
+    assert "trusted timestamp" in signer.trust_explanation  # the certificate expired since
+
+
+@pytest.mark.parametrize("name", STAPLED)
+def test_stapled_ocsp_without_anchors_is_unknown(name: str) -> None:
+    """Without the issuer's anchors the stapled response cannot be judged: `unknown`, not absent."""
+    signer = Verifier().check_path(FIXTURES / name).signer
+    assert signer is not None
+    assert (signer.revocation.value, signer.revocation_source) == ("unknown", "stapled_ocsp")
+
+
+def test_certificate_status_assertion_is_seen() -> None:
+    """The `c2pa.certificate-status` assertion in ocsp_with_assertion.jpg is found offline."""
+    verifier = Verifier()
+    outcome = verifier.reader.read_path(FIXTURES / "ocsp_with_assertion.jpg", "jpg")
+    assert outcome.store is not None
+    evidence = read_evidence(outcome.manifest_jumbf, outcome.store.get("active_manifest"))
+    assert evidence.certificate_status and evidence.ocsp_stapled

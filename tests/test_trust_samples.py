@@ -147,3 +147,31 @@ def test_certs_option_on_the_command_line(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     sha = json.loads(result.stdout)["signer"]["certificate_sha256"]
     assert (out / f"{sha}.pem").exists()
+
+
+def test_allowed_list_is_applied_by_us_not_by_c2pa_rs() -> None:
+    """c2pa-rs 0.91.3 ignores `trust.allowed_list`; our policy matches the signer's DER SHA-256.
+
+    If a c2pa-rs release starts honouring it, the library state turns `trusted` and this
+    test says so: the policy's workaround and its explanation can then be revisited.
+    """
+    allowed = TrustList(
+        "Interim Trust List", allowed_pem=(SAMPLES / "trust" / "untrusted-signer.pem").read_text()
+    )
+    report = Verifier(CheckOptions(trust_lists=(allowed,))).check_path(
+        SAMPLES / "untrusted-signer.jpg"
+    )
+    assert report.validation.state is not None
+    assert (report.validation.state.value, report.validation.failures) == (
+        "valid",
+        ("signingCredential.untrusted",),
+    )
+    signer = report.signer
+    assert signer is not None
+    assert (signer.trust.value, signer.trust_list, signer.allowed_list_match) == (
+        "trusted",
+        "Interim Trust List",
+        True,
+    )
+    assert "matched by the SHA-256 of its DER encoding" in signer.trust_explanation
+    assert report.declaration.basis.value == "signed_trusted"

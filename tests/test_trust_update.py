@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from conftest import SAMPLES, SHARED_TRUST_LISTS, TrustHome
-from trust_server import ListServer
+from trust_server import ListServer, serve_real_lists
 
 from verify.cli import main
 from verify.trust.cli import UpdateExit
@@ -65,6 +68,56 @@ def test_update_then_check_recognises_the_signer(
     assert (signer["trust"], signer["trust_list"]) == ("trusted", "C2PA Trust List")
 
 
+def _fresh_user_env(home: Path) -> dict[str, str]:
+    """The environment of a user with an empty home: platformdirs picks the directories."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("C2PA_VERIFY_")
+        and not k.startswith("XDG_")
+        and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")
+    }
+    env["HOME"] = str(home)
+    return env
+
+
+def test_done_when_scenario_as_a_new_user(tmp_path: Path, own_lists: dict[str, str]) -> None:
+    """As the README says: `trust update --url`, `trust show`, then `check` with no trust flag."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _fresh_user_env(home)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "verify", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    updated = run("trust", "update", "--url", own_lists["url"], "--tsa-url", own_lists["tsa_url"])
+    assert updated.returncode == 0, updated.stderr
+    assert (home / ".cache" / "c2pa-verify" / "c2pa.json").is_file()
+    shown = run("trust", "show")
+    assert shown.returncode == 0, shown.stderr
+    assert "C2PA Trust List [c2pa]: manifest list, used by check (default)" in shown.stdout
+    assert "- c2pa-verify Test Root CA, c2pa-verify Test Signer" in shown.stdout
+    text = run("check", str(SAMPLES / "ai-generated.jpg"))
+    assert text.returncode == 0, text.stderr
+    assert "signed by c2pa-verify Test Signer" in text.stdout
+    assert "signer recognised by C2PA Trust List" in text.stdout
+    record = json.loads(run("check", "-f", "json", str(SAMPLES / "ai-generated.jpg")).stdout)
+    signer = record["signer"]
+    assert (signer["organization"], signer["trust"], signer["trust_list"]) == (
+        "c2pa-verify Test Signer",
+        "trusted",
+        "C2PA Trust List",
+    )
+    assert record["declaration"]["basis"] == "signed_trusted"
+
+
 def test_update_stores_metadata(trust_home: TrustHome, own_lists: dict[str, str]) -> None:
     """The stored list records its source, fetch time, SHA-256 and certificate count."""
     assert update(own_lists).exit_code == UpdateExit.OK
@@ -117,6 +170,19 @@ def test_bad_download_keeps_the_previous_list(
     assert trust_home.store.load("c2pa") == before
     signer = check_json(str(SAMPLES / "ai-generated.jpg"))["signer"]
     assert signer["trust_list"] == "C2PA Trust List"
+
+
+def test_update_follows_redirects(
+    trust_home: TrustHome, own_lists: dict[str, str], list_server: ListServer
+) -> None:
+    """A redirect (contentcredentials.org/trust/ sends one) is followed to the list."""
+    moved = list_server.serve(
+        "/moved.pem", b"moved", status=301, headers={"Location": own_lists["url"]}
+    )
+    result = update({**own_lists, "url": moved})
+    assert result.exit_code == UpdateExit.OK, result.output
+    stored = trust_home.store.load(C2PA.slug)
+    assert stored is not None and stored.parts[0].count == 1
 
 
 def test_bad_download_with_nothing_stored(trust_home: TrustHome, list_server: ListServer) -> None:
@@ -235,6 +301,65 @@ def test_interim_list_is_all_or_nothing(
     assert trust_home.store.load(C2PA.slug) is not None
 
 
+def _config_urls(home: TrustHome, **keys: object) -> None:
+    lines = "".join(
+        f"{k} = {v!r}\n" if isinstance(v, float) else f'{k} = "{v}"\n' for k, v in keys.items()
+    )
+    home.config.write_text("[trust]\n" + lines)
+
+
+def test_update_takes_urls_from_the_config_file(
+    trust_home: TrustHome, own_lists: dict[str, str], own_interim: str
+) -> None:
+    """url, tsa_url and legacy_url in the config file are used when no flag names a URL."""
+    _config_urls(
+        trust_home, url=own_lists["url"], tsa_url=own_lists["tsa_url"], legacy_url=own_interim
+    )
+    result = cli("trust", "update")
+    assert result.exit_code == UpdateExit.OK, result.output
+    assert trust_home.store.load(INTERIM_LIST.slug) is None  # legacy_url alone does not fetch it
+    assert cli("trust", "update", "--legacy").exit_code == UpdateExit.OK
+    interim = trust_home.store.load(INTERIM_LIST.slug)
+    assert interim is not None
+    assert {p.source for p in interim.parts} == {
+        own_interim + name for name in ("anchors.pem", "allowed.pem", "store.cfg")
+    }
+    c2pa = trust_home.store.load(C2PA.slug)
+    assert c2pa is not None and c2pa.parts[0].source == own_lists["url"]
+
+
+def test_url_flags_win_over_the_config_file(
+    trust_home: TrustHome, own_lists: dict[str, str], list_server: ListServer
+) -> None:
+    """--url and --tsa-url replace the config file's URLs (which here would fail)."""
+    broken = list_server.serve("/broken.pem", b"", status=500)
+    _config_urls(trust_home, url=broken, tsa_url=broken)
+    result = update(own_lists)
+    assert result.exit_code == UpdateExit.OK, result.output
+    stored = trust_home.store.load(C2PA.slug)
+    assert stored is not None and stored.parts[0].source == own_lists["url"]
+
+
+def test_timeout_from_the_config_file(
+    trust_home: TrustHome, own_lists: dict[str, str], list_server: ListServer
+) -> None:
+    """`timeout` in the config file bounds each download when --timeout is not given."""
+    slow = list_server.serve("/slow.pem", OWN_ANCHORS, delay=2.0)
+    _config_urls(trust_home, timeout=0.3)
+    result = update({**own_lists, "url": slow})
+    assert result.exit_code == UpdateExit.FAILED
+    assert "no answer within 0.3 s" in result.stderr
+
+
+def test_update_refuses_a_bad_config_file(trust_home: TrustHome, own_lists: dict[str, str]) -> None:
+    """An unknown key in the config file stops `trust update` with status 2, nothing fetched."""
+    trust_home.config.write_text('[trust]\nurls = "http://127.0.0.1/x.pem"\n')
+    result = update(own_lists)
+    assert result.exit_code == UpdateExit.USAGE
+    assert "unknown key(s) in [trust]: urls" in result.output
+    assert trust_home.store.stored() == ()
+
+
 def test_show_lists_anchors(trust_home: TrustHome, own_lists: dict[str, str]) -> None:
     """`trust show` gives each list's name, source, age, count and per anchor name and validity."""
     update(own_lists)
@@ -295,6 +420,31 @@ def test_damaged_store_is_a_configuration_error(
     assert cli("check", str(SAMPLES / "captured.jpg")).exit_code == 0
 
 
+def test_update_repairs_damaged_metadata(trust_home: TrustHome, own_lists: dict[str, str]) -> None:
+    """Other commands say to run `trust update` on damaged metadata: it must replace it."""
+    trust_home.cache.mkdir()
+    (trust_home.cache / "c2pa.json").write_text("{not json")
+    assert cli("check", str(SAMPLES / "captured.jpg")).exit_code == 2
+    result = update(own_lists)
+    assert result.exit_code == UpdateExit.OK, result.output
+    signer = check_json(str(SAMPLES / "ai-generated.jpg"))["signer"]
+    assert signer["trust_list"] == "C2PA Trust List"
+
+
+def test_unwritable_store_fails_each_list_clearly(
+    trust_home: TrustHome, own_lists: dict[str, str]
+) -> None:
+    """A cache path that cannot hold the lists: exit 1, each list says why, no traceback."""
+    trust_home.cache.write_text("a file where the cache directory should be")
+    result = update(own_lists)
+    assert result.exit_code == UpdateExit.FAILED
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    for title in ("C2PA Trust List", "C2PA TSA Trust List"):
+        assert f"{title} not updated: cannot write the trust store {trust_home.cache}" in (
+            result.stderr
+        )
+
+
 needs_shared = pytest.mark.skipif(
     not (SHARED_TRUST_LISTS / "C2PA-TRUST-LIST.pem").exists(), reason="../shared/trust-lists absent"
 )
@@ -305,20 +455,7 @@ def test_real_lists_download_and_show(
     trust_home: TrustHome, list_server: ListServer, tmp_path: Path
 ) -> None:
     """The real C2PA, TSA and Interim lists served locally update and show their counts."""
-    for name in ("C2PA-TRUST-LIST.pem", "C2PA-TSA-TRUST-LIST.pem"):
-        list_server.serve(f"/trust-list/{name}", (SHARED_TRUST_LISTS / name).read_bytes())
-    for name in ("anchors.pem", "allowed.pem", "store.cfg"):
-        list_server.serve(f"/trust/{name}", (SHARED_TRUST_LISTS / "interim" / name).read_bytes())
-    result = cli(
-        "trust",
-        "update",
-        "--url",
-        list_server.url("/trust-list/C2PA-TRUST-LIST.pem"),
-        "--tsa-url",
-        list_server.url("/trust-list/C2PA-TSA-TRUST-LIST.pem"),
-        "--legacy-url",
-        list_server.url("/trust/"),
-    )
+    result = cli(*serve_real_lists(list_server, SHARED_TRUST_LISTS))
     assert result.exit_code == UpdateExit.OK, result.output
     doc = json.loads(cli("trust", "show", "-f", "json").stdout)
     counts = {

@@ -5,10 +5,13 @@ Started by a test fixture on 127.0.0.1 with an ephemeral port; nothing leaves th
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -26,6 +29,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     routes: dict[str, Route]
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (a timeout test) closes the socket: not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -74,3 +82,21 @@ class ListServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+def serve_real_lists(server: ListServer, lists_dir: Path) -> list[str]:
+    """Serve a copy of the official and Interim lists; return `trust update` arguments."""
+    for name in ("C2PA-TRUST-LIST.pem", "C2PA-TSA-TRUST-LIST.pem"):
+        server.serve(f"/trust-list/{name}", (lists_dir / name).read_bytes())
+    for name in ("anchors.pem", "allowed.pem", "store.cfg"):
+        server.serve(f"/trust/{name}", (lists_dir / "interim" / name).read_bytes())
+    return [
+        "trust",
+        "update",
+        "--url",
+        server.url("/trust-list/C2PA-TRUST-LIST.pem"),
+        "--tsa-url",
+        server.url("/trust-list/C2PA-TSA-TRUST-LIST.pem"),
+        "--legacy-url",
+        server.url("/trust/"),
+    ]

@@ -22,6 +22,7 @@ from .inputs import Input, Selection, expand
 from .pool import BeforeCheck, WorkerPool
 from .reader import ErrorKind
 from .report import Report
+from .textsafe import valid_unicode
 
 #: Reports held back at most while waiting for a slow input in `ordered` mode.
 ORDERED_WINDOW = 1024
@@ -62,7 +63,7 @@ def run_batch(
             yield held.pop(given - 1)
 
     for index, item in enumerate(inputs):
-        if item.path in skip:
+        if valid_unicode(item.path) in skip:  # as the JSONL record spells it
             continue
         while sent - given >= window:
             yield from collect(block=True)

@@ -5,27 +5,31 @@ stdout carries only reports; notes and summaries go to stderr.
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
-from . import __version__
 from .batch import recorded_paths, run_batch, trim_partial_line
 from .core import CheckOptions, Verifier
 from .inputs import DEFAULT_SELECTION, STDIN, Input, Selection, expand, read_list
-from .limits import DEFAULT_LIMITS, Limits
-from .options import max_depth_option
+from .limits import DEFAULT_LIMITS, Limits, with_overrides
+from .options import limit_option, max_depth_option, watermarks_option
 from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
 from .pool import WorkerPool, default_jobs
 from .progress import Progress
 from .server.command import serve
 from .trust.cli import TrustArgs, resolve_check_trust, trust_group, trust_options
+from .visuals import DEFAULT_VISUAL_LIMITS, VisualLimits
 from .writers import OutputFormat, make_writer
+
+if TYPE_CHECKING:
+    from .html_report import PageOptions
 
 
 class ConfigError(click.UsageError):
@@ -35,12 +39,9 @@ class ConfigError(click.UsageError):
 
 
 def _version_text() -> str:
-    from .reader import library_versions
+    from .reader import version_text
 
-    libs = library_versions()
-    return (
-        f"c2pa-verify {__version__} (c2pa-python {libs['c2pa-python']}, c2pa-rs {libs['c2pa-rs']})"
-    )
+    return version_text()
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -78,6 +79,16 @@ class CheckArgs:
     resume: str | None = None
     #: None: a progress display when stderr is a terminal.
     progress: bool | None = None
+    #: text: the colour view (`rich`) for a person at a terminal.
+    terminal: bool = False
+    #: html: limits for the pictures (preview and thumbnails).
+    visual_limits: VisualLimits = field(default_factory=lambda: DEFAULT_VISUAL_LIMITS)
+
+
+def stdout_is_terminal() -> bool:
+    """Colour and layout only for a person at a terminal; pipes and files get plain text."""
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def _single_document(args: CheckArgs) -> bool:
@@ -119,6 +130,39 @@ def _validate(args: CheckArgs) -> None:
         raise ConfigError(f"the c2pa library rejects these settings: {exc}") from exc
 
 
+def _read_stdin_for_page(args: CheckArgs) -> bytes | None:
+    """html previews `-` too: its bytes are read here once, and checked from this copy."""
+    if args.fmt is not OutputFormat.HTML or STDIN not in args.paths:
+        return None
+    return sys.stdin.buffer.read(args.options.limits.max_size + 1)
+
+
+def _page_options(args: CheckArgs, stdin: bytes | None) -> PageOptions | None:
+    """html: the run described at the top of the page (imported only for html: jinja2)."""
+    if args.fmt is not OutputFormat.HTML:
+        return None
+    from .html_report import PageOptions, run_now
+
+    options = args.options
+    lists = tuple(t.name for t in options.all_trust_lists())
+    return PageOptions(
+        run=run_now(lists, allow_network=options.allow_network),
+        limits=args.visual_limits,
+        allow_network=options.allow_network,
+        max_size=options.limits.max_size,
+        stdin=stdin,
+        threads=args.jobs or default_jobs(),
+    )
+
+
+def _progress_wanted(args: CheckArgs, out: IO[str]) -> bool:
+    """A progress display on stderr, unless the reports themselves go to the terminal: its
+    redraws would run into their lines, and reports arriving are progress enough."""
+    if args.progress is not None:
+        return args.progress
+    return Progress.wanted() and not (out is sys.stdout and stdout_is_terminal())
+
+
 def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCode:
     """Check every input, write reports to `out`, return the exit code.
 
@@ -131,21 +175,31 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
         note = f", {bad} unreadable lines ignored" if bad else ""
         click.echo(f"c2pa-verify: resuming, {len(skip)} inputs already recorded{note}", err=True)
     tally = Tally(args.fail_on)
+    stdin = _read_stdin_for_page(args)
     writer = make_writer(
         args.fmt,
         out,
         single=args.fmt is OutputFormat.JSON and _single_document(args),
         header=not append,
+        terminal=args.terminal,
+        page=_page_options(args, stdin),
     )
     ordered = args.ordered or not args.fmt.streams
-    progress = Progress.wanted() if args.progress is None else args.progress
+    progress = _progress_wanted(args, out)
     with ExitStack() as stack:
         listing = _open_list(args, stack)
         pool = WorkerPool(args.options, jobs=args.jobs or default_jobs(), timeout=args.timeout)
         finished = False
         try:
             with Progress(progress) as bar:
-                for report in run_batch(pool, _inputs(args, listing), ordered=ordered, skip=skip):
+                reports = run_batch(
+                    pool,
+                    _inputs(args, listing),
+                    ordered=ordered,
+                    skip=skip,
+                    stdin=None if stdin is None else io.BytesIO(stdin),
+                )
+                for report in reports:
                     tally.add(report)
                     writer.write(report)
                     bar.advance(report)
@@ -172,7 +226,8 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     type=click.Choice([f.value for f in OutputFormat]),
     default="text",
     show_default=True,
-    help="text for people; json (one document); jsonl or csv (one record per asset, streamed).",
+    help="text for people (in colour on a terminal); json (one document); jsonl or csv (one"
+    " record per asset, streamed); html (one self-contained page with pictures, for -o).",
 )
 @click.option(
     "-o",
@@ -199,6 +254,7 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     help="Files larger than this many bytes are not read (too_large).",
 )
 @max_depth_option
+@limit_option
 @click.option(
     "-j",
     "--jobs",
@@ -253,11 +309,19 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     is_flag=True,
     help="Always run the native reader, even on JPEG/PNG files with no C2PA markers.",
 )
+@watermarks_option
 @click.option(
     "--resume",
     type=click.Path(dir_okay=False),
     metavar="FILE.jsonl",
     help="Skip inputs whose path is already recorded in this JSONL file.",
+)
+@click.option(
+    "--max-pixels",
+    type=click.IntRange(min=1),
+    default=DEFAULT_VISUAL_LIMITS.max_pixels,
+    show_default=True,
+    help="html: images with more pixels than this are not decoded for a preview.",
 )
 @trust_options
 def check(  # noqa: PLR0917 - click passes every option positionally
@@ -269,6 +333,7 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     max_size: int,
     max_depth: int,
     trust: TrustArgs,
+    limit_settings: dict[str, int],
     jobs: int | None,
     timeout: float,
     ordered: bool,
@@ -278,16 +343,19 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     extensions: tuple[str, ...],
     follow_links: bool,
     no_fast_path: bool,
+    watermarks: bool,
     resume: str | None,
+    max_pixels: int,
 ) -> None:
     """Check files, directories (recursively) or `-` (standard input)."""
     trust_lists, certs_dir = resolve_check_trust(trust)
     options = CheckOptions(
         allow_network=allow_network,
-        limits=Limits(max_size=max_size, max_depth=max_depth),
+        limits=with_overrides(Limits(max_size=max_size, max_depth=max_depth), limit_settings),
         trust_lists=trust_lists,
         certs_dir=certs_dir,
         fast_path=not no_fast_path,
+        watermarks=watermarks,
     )
     exts = frozenset(e.strip() for arg in extensions for e in arg.split(",") if e.strip())
     args = CheckArgs(
@@ -307,6 +375,8 @@ def check(  # noqa: PLR0917 - click passes every option positionally
             follow_links=follow_links,
         ),
         resume=resume,
+        terminal=args_terminal(fmt, output),
+        visual_limits=VisualLimits(max_pixels=max_pixels),
     )
     append = _appends_to_resume(output, resume, args.fmt)
     with ExitStack() as stack:
@@ -321,8 +391,21 @@ def check(  # noqa: PLR0917 - click passes every option positionally
                 raise ConfigError(f"cannot write {output!r}: {exc}") from exc
         else:
             out = sys.stdout
+            _tolerant(out)
         code = run_check(args, out, append=append)
     sys.exit(int(code))
+
+
+def _tolerant(stream: IO[str]) -> None:
+    """A terminal whose encoding lacks a character gets an escape, not a crash."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
+def args_terminal(fmt: str, output: str | None) -> bool:
+    """The colour view: text written to standard output that is a terminal."""
+    return fmt == OutputFormat.TEXT and output is None and stdout_is_terminal()
 
 
 def _appends_to_resume(output: str | None, resume: str | None, fmt: OutputFormat) -> bool:

@@ -14,8 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fastpath, media
-from .declaration import Basis, Declaration, Origin, classify_declaration, declaration_basis
+from . import combine, fastpath, images, media
+from .declaration import (
+    Basis,
+    Declaration,
+    Origin,
+    classify_declaration,
+    declaration_basis,
+    signed_basis,
+)
+from .detectors import applicable, run_detectors
+from .detectors.soft_binding import soft_binding_signals
 from .integrity import Integrity, IntegrityAssessment, assess_integrity
 from .limits import DEFAULT_LIMITS, Limits
 from .model import ManifestStore, Validation
@@ -56,6 +65,9 @@ class CheckOptions:
     #: Skip the native reader for JPEG/PNG files whose container shows no credentials
     #: (verify/fastpath.py). Off only to compare against the full read.
     fast_path: bool = True
+    #: Also decode the invisible Stable Diffusion / FLUX watermark (costs a full image
+    #: decode; needs the `watermark` extra).
+    watermarks: bool = False
 
     def all_trust_lists(self) -> tuple[TrustList, ...]:
         """`trust_lists`, plus `trust_anchors_pem` as a list of its own."""
@@ -230,9 +242,9 @@ def build_report(
             Origin.UNDETERMINED, (), declaration.evidence, declaration.rule, declaration.truncated
         )
         explanation = "the manifest is malformed; a declaration in it may not have been readable"
-    basis = declaration_basis(
-        declaration, integrity.integrity, signer.trust if signer else None, store.active_label
-    )
+    trust = signer.trust if signer else None
+    basis = declaration_basis(declaration, integrity.integrity, trust, store.active_label)
+    soft = soft_binding_signals(store, signed_basis(integrity.integrity, trust), limits)
     return Report(
         **base,  # type: ignore[arg-type]
         credentials=read.credentials,
@@ -244,6 +256,7 @@ def build_report(
         provenance=build_provenance(store, limits, classified),
         error=None,
         notes=tuple(notes),
+        signals=soft,
     )
 
 
@@ -262,6 +275,15 @@ def not_regular_message(directory: bool) -> str:
 def too_large_message(size: int, limits: Limits) -> str:
     """Why an input over `max_size` is `too_large` (it is not read)."""
     return f"{size} bytes is over the limit of {limits.max_size} (max_size)"
+
+
+def _failure_report(base: dict[str, object], exc: Exception) -> Report:
+    """An exception escaped the check: out of memory is the input's size, the rest a bug."""
+    if isinstance(exc, MemoryError):
+        return _error_report(
+            base, ErrorKind.TOO_LARGE, "ran out of memory while checking this input"
+        )
+    return _error_report(base, ErrorKind.INTERNAL, f"{type(exc).__name__}: {exc}")
 
 
 def _error_report(base: dict[str, object], kind: ErrorKind, message: str) -> Report:
@@ -303,6 +325,7 @@ class Verifier:
         self, options: CheckOptions | None = None, reader: ManifestReader | None = None
     ) -> None:
         self.options = options or CheckOptions()
+        images.apply_pixel_limit(self.options.limits)
         # Parsed once: a verifier per process or worker loads its lists once.
         self.trust = TrustIndex(self.options.all_trust_lists())
         self.reader = reader or ManifestReader(
@@ -323,7 +346,7 @@ class Verifier:
         try:
             return self._check_path(p, base)
         except Exception as exc:  # a bug must still yield one report for this input
-            return _error_report(base, ErrorKind.INTERNAL, f"{type(exc).__name__}: {exc}")
+            return _failure_report(base, exc)
 
     def _check_path(self, p: Path, base: dict[str, object]) -> Report:
         try:
@@ -347,16 +370,36 @@ class Verifier:
         mime = media.detect(scan.head, p.name)
         base["media_type"] = mime
         read = self._read_path(p, mime, scan)
-        return self._report(base, read)
+        return self._report(base, read, lambda: _signal_bytes(p, scan, self.limits))
 
-    def _report(self, base: dict[str, object], read: _Read) -> Report:
-        """Build the report; with `certs_dir`, also write the signer's chain."""
+    def _signals(self, report: Report, data: Callable[[], bytes | None]) -> Report:
+        """The report with the signal detectors' findings, combined with its declaration."""
+        if not applicable(report.media_type, self.options.watermarks):
+            return combine.apply(report, ())
+        content = data()
+        if content is None:
+            return combine.apply(report, ())
+        notes: tuple[str, ...] = ()
+        if report.size is not None and report.size > len(content):
+            notes = (
+                f"only the first {len(content)} bytes were examined for metadata and"
+                " watermarks (max_signal_bytes)",
+            )
+        found = run_detectors(
+            content, report.media_type, self.limits, watermarks=self.options.watermarks
+        )
+        return combine.apply(report, found.signals, (*notes, *found.notes))
+
+    def _report(
+        self, base: dict[str, object], read: _Read, data: Callable[[], bytes | None]
+    ) -> Report:
+        """Build the report with its signals; with `certs_dir`, also write the signer's chain."""
         outcome = read.outcome
         active = outcome.store.get("active_manifest") if outcome.store else None
         evidence = read_evidence(
             outcome.manifest_jumbf, active if isinstance(active, str) else None
         )
-        report = build_report(base, read, self.limits, self._context, evidence)
+        report = self._signals(build_report(base, read, self.limits, self._context, evidence), data)
         if self._certs_dir is None or report.signer is None or not evidence.chain:
             return report
         try:
@@ -451,9 +494,15 @@ class Verifier:
             base["sha256"] = hashlib.sha256(data).hexdigest()
             mime = media_type or media.detect(data[: media.SNIFF_BYTES], name)
             base["media_type"] = mime
+
+            def content() -> bytes:
+                return data[: self.limits.max_signal_bytes]
+
             if mime == SIDECAR_TYPE:
                 outcome = self.reader.read_bytes(data, SIDECAR_TYPE)
-                return self._report(base, _Read(outcome, Credentials.SIDECAR, standalone=True))
+                return self._report(
+                    base, _Read(outcome, Credentials.SIDECAR, standalone=True), content
+                )
             if self.options.fast_path and not fastpath.needs_reader(data, mime):
                 outcome = _NO_MANIFEST
             else:
@@ -466,7 +515,7 @@ class Verifier:
                     sidecar_source, lambda side: self.reader.read_bytes(data, mime, side)
                 )
                 if found is not None:
-                    return self._report(base, found)
+                    return self._report(base, found, content)
             if sidecar is not None and outcome.kind in (ReadKind.NO_MANIFEST, ReadKind.REMOTE):
                 side = self.reader.read_bytes(data, mime, sidecar)
                 return self._report(
@@ -476,10 +525,11 @@ class Verifier:
                         _credentials_for(side, Credentials.SIDECAR),
                         note="manifest read from the sidecar",
                     ),
+                    content,
                 )
-            return self._report(base, _Read(outcome, _credentials_for(outcome)))
+            return self._report(base, _Read(outcome, _credentials_for(outcome)), content)
         except Exception as exc:
-            return _error_report(base, ErrorKind.INTERNAL, f"{type(exc).__name__}: {exc}")
+            return _failure_report(base, exc)
 
 
 def _credentials_for(
@@ -525,6 +575,17 @@ def _scan_file(p: Path) -> _Scan:
     first = first or b""
     whole = first if len(first) == size else None
     return _Scan(first[: media.SNIFF_BYTES], digest.hexdigest(), size, markers.found, whole)
+
+
+def _signal_bytes(p: Path, scan: _Scan, limits: Limits) -> bytes | None:
+    """What the signal detectors read: the file, or its first `max_signal_bytes`."""
+    if scan.data is not None:
+        return scan.data[: limits.max_signal_bytes]
+    try:
+        with p.open("rb") as fh:
+            return fh.read(limits.max_signal_bytes)
+    except OSError:
+        return None
 
 
 def _plain_container(p: Path, mime: str, scan: _Scan) -> bool:

@@ -221,6 +221,17 @@ _NON_AI_ORIGIN = {
 }
 
 
+def origin_of(source_class: SourceClass) -> Origin | None:
+    """The origin a single source type declares on its own (None for C2PA's `empty`)."""
+    if source_class is SourceClass.AI_GENERATED:
+        return Origin.AI_GENERATED
+    if source_class is SourceClass.AI_EDITED:
+        return Origin.AI_EDITED
+    if source_class is SourceClass.AI_COMPOSITE:
+        return Origin.AI_COMPOSITE
+    return _NON_AI_ORIGIN.get(source_class)
+
+
 def classify_declaration(
     store: ManifestStore, start: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> Declaration:
@@ -312,11 +323,20 @@ def declaration_basis(
     decisive = [e for e in declaration.evidence if e.decisive]
     if not decisive:
         return Basis.NONE
-    if integrity in (Integrity.TAMPERED, Integrity.MALFORMED):
-        return Basis.SIGNED_INVALID
     if integrity is Integrity.HISTORY_TAMPERED and any(
         e.manifest != active_label for e in decisive
     ):
+        return Basis.SIGNED_INVALID
+    return signed_basis(integrity, signer_trust)
+
+
+def signed_basis(integrity: Integrity, signer_trust: SignerTrust | None) -> Basis:
+    """How strongly the active manifest's signature backs what it says.
+
+    Tampered or malformed credentials, or an invalid or revoked signature, cannot be
+    attributed to their signer: `signed_invalid`.
+    """
+    if integrity in (Integrity.TAMPERED, Integrity.MALFORMED):
         return Basis.SIGNED_INVALID
     if signer_trust in (SignerTrust.INVALID, SignerTrust.REVOKED):
         return Basis.SIGNED_INVALID

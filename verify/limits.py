@@ -7,9 +7,20 @@ tool never silently drops data without a note.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, fields
+from typing import Any
 
 GIB = 1024**3
+MIB = 1024**2
+
+
+def require_positive(limits: Any) -> None:
+    """Every field of a limits dataclass must be a positive integer (ValueError otherwise)."""
+    for item in fields(limits):
+        value = getattr(limits, item.name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"limit {item.name} must be a positive integer, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -28,19 +39,36 @@ class Limits:
     max_depth: int = 64
     #: Longest string kept from a manifest; longer ones are cut with an ellipsis.
     max_string: int = 4_096
+    #: Largest image (width x height) any of our code decodes with Pillow: it becomes
+    #: Pillow's `Image.MAX_IMAGE_PIXELS` in every process that checks (decompression
+    #: bombs). The check itself never decodes pixels; see `verify/images.py`.
+    max_image_pixels: int = 64 * 1024 * 1024
+    #: Bytes of a file the signal detectors (XMP, generator metadata, watermark) look at;
+    #: of a larger file only the first `max_signal_bytes` are examined, with a note.
+    max_signal_bytes: int = 64 * MIB
+    #: Largest single metadata item parsed (an XMP packet, a PNG text chunk after
+    #: decompression, an EXIF block); larger ones are skipped with a note.
+    max_metadata_bytes: int = 4 * MIB
+    #: Largest image (width x height) decoded for the invisible-watermark check. Generated
+    #: images are rarely over 4 MP and the mark does not survive resizing; a decode holds
+    #: about 23 bytes per pixel at its peak (measured with tracemalloc on a 4 MP PNG).
+    max_watermark_pixels: int = 16_000_000
 
     def __post_init__(self) -> None:
-        for name in (
-            "max_size",
-            "max_manifests",
-            "max_actions",
-            "max_ingredients",
-            "max_depth",
-            "max_string",
-        ):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"limit {name} must be a positive integer, got {value!r}")
+        require_positive(self)
 
 
 DEFAULT_LIMITS = Limits()
+
+#: The limits a user may set by name (`check --limit NAME=VALUE`).
+LIMIT_NAMES: tuple[str, ...] = tuple(Limits.__dataclass_fields__)
+
+
+def with_overrides(base: Limits, settings: dict[str, int]) -> Limits:
+    """`base` with the named limits changed; ValueError names an unknown or bad limit."""
+    unknown = sorted(set(settings) - set(LIMIT_NAMES))
+    if unknown:
+        raise ValueError(
+            f"unknown limit {', '.join(unknown)}; the limits are {', '.join(LIMIT_NAMES)}"
+        )
+    return dataclasses.replace(base, **settings)

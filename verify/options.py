@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .limits import DEFAULT_LIMITS
+from .limits import DEFAULT_LIMITS, LIMIT_NAMES, with_overrides
 
 max_depth_option = click.option(
     "--max-depth",
@@ -12,4 +12,56 @@ max_depth_option = click.option(
     default=DEFAULT_LIMITS.max_depth,
     show_default=True,
     help="Deepest ingredient link followed in the provenance walk.",
+)
+
+
+def _parse_limits(
+    _ctx: click.Context, _param: click.Parameter, settings: tuple[str, ...]
+) -> dict[str, int]:
+    values: dict[str, int] = {}
+    for setting in settings:
+        name, sep, raw = setting.partition("=")
+        try:
+            if not sep:
+                raise ValueError("expected NAME=N")
+            values[name.strip()] = int(raw.replace("_", ""))
+        except ValueError as exc:
+            raise click.BadParameter(f"{setting!r}: {exc}") from exc
+    try:
+        with_overrides(DEFAULT_LIMITS, values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    return values
+
+
+limit_option = click.option(
+    "--limit",
+    "limit_settings",
+    multiple=True,
+    metavar="NAME=N",
+    callback=_parse_limits,
+    help=(
+        "Set a resource limit (repeatable; wins over the flags above): "
+        + ", ".join(LIMIT_NAMES)
+        + ". SECURITY.md lists each default."
+    ),
+)
+
+
+def _watermark_extra(_ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    """--watermarks without numpy/OpenCV/PyWavelets is a usage error naming the extra."""
+    if value:
+        from .detectors.watermark import MISSING_EXTRA, missing_dependencies
+
+        if missing_dependencies() is not None:
+            raise click.BadParameter(MISSING_EXTRA)
+    return value
+
+
+watermarks_option = click.option(
+    "--watermarks",
+    is_flag=True,
+    callback=_watermark_extra,
+    help="Also look for the invisible Stable Diffusion / FLUX watermark (a full image"
+    " decode per file; needs the [watermark] extra).",
 )

@@ -49,6 +49,16 @@ class _Cutter:
             return text[: self.limit] + "…"
         return text
 
+    @staticmethod
+    def ident(value: object) -> str | None:
+        """A label that links manifests and assertions: kept whole, never cut.
+
+        Cutting one would break the link it makes (a long active label would hide the
+        active manifest, a long instance suffix its actions); the manifest keys it is
+        matched against are whole too, and the input size bounds them all.
+        """
+        return value if isinstance(value, str) else None
+
 
 def base_label(label: str) -> str:
     """Strip the instance suffix (`c2pa.actions.v2__1` -> `c2pa.actions.v2`)."""
@@ -147,8 +157,8 @@ def _ingredient(raw: Mapping[str, Any], cut: _Cutter) -> Ingredient:
         title=cut.text(raw.get("title")),
         format=cut.text(raw.get("format")),
         relationship=cut.text(raw.get("relationship")) or "componentOf",
-        manifest_label=cut.text(raw.get("active_manifest")),
-        assertion_label=cut.text(raw.get("label")),
+        manifest_label=cut.ident(raw.get("active_manifest")),
+        assertion_label=cut.ident(raw.get("label")),
     )
 
 
@@ -223,7 +233,7 @@ def parse_manifest(
         assertions = assertions[: limits.max_actions]
     for item in assertions:
         assertion = _dict(item)
-        a_label = cut.text(assertion.get("label"))
+        a_label = cut.ident(assertion.get("label"))
         if not a_label:
             continue
         labels.append(a_label)
@@ -312,7 +322,7 @@ def parse_validation(store: Mapping[str, Any], cut: _Cutter | None = None) -> Va
         )
     # Legacy form: one flat failure list; entries pointing into another manifest are
     # treated as ingredient failures.
-    active_label = cut.text(store.get("active_manifest")) or ""
+    active_label = cut.ident(store.get("active_manifest")) or ""
     own: list[StatusEntry] = []
     other: list[StatusEntry] = []
     for entry in _entries(store.get("validation_status"), cut):
@@ -339,7 +349,7 @@ def parse_store(
     notes: list[str] = []
     raw_manifests = _dict(store.get("manifests"))
     items = [(k, v) for k, v in raw_manifests.items() if isinstance(k, str)]
-    active_label = cut.text(store.get("active_manifest"))
+    active_label = cut.ident(store.get("active_manifest"))
     if len(items) > limits.max_manifests:
         notes.append(
             f"store has {len(items)} manifests; only {limits.max_manifests} were parsed"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -95,6 +95,16 @@ def library_versions() -> dict[str, str]:
     except PackageNotFoundError:  # pragma: no cover - only in odd installs
         binding = "unknown"
     return {"c2pa-python": binding, "c2pa-rs": str(_c2pa().sdk_version())}
+
+
+def version_text() -> str:
+    """Our version with the binding's and c2pa-rs's, as `--version` prints it."""
+    from . import __version__
+
+    libs = library_versions()
+    return (
+        f"c2pa-verify {__version__} (c2pa-python {libs['c2pa-python']}, c2pa-rs {libs['c2pa-rs']})"
+    )
 
 
 def supported_mime_types() -> frozenset[str]:
@@ -210,6 +220,117 @@ class ManifestReader:
         return ReadOutcome(
             ReadKind.MANIFEST, store=store, signature_details=details, manifest_jumbf=jumbf
         )
+
+
+@dataclass(frozen=True)
+class ResourceRead:
+    """A manifest store read without validation, with the resources that were asked for."""
+
+    kind: ReadKind
+    store: Mapping[str, Any] | None = None
+    #: identifier -> bytes, for every selected resource that could be read within the limit.
+    resources: Mapping[str, bytes] = field(default_factory=dict)
+    #: identifier -> why it was not read (missing, over the size limit, library error).
+    failed: Mapping[str, str] = field(default_factory=dict)
+    message: str | None = None
+
+
+class ResourceTooLarge(Exception):
+    """Raised inside the sink when a resource grows past its limit (never escapes)."""
+
+
+class _BoundedSink(io.RawIOBase):
+    """A writable stream that refuses to hold more than `limit` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.buffer = bytearray()
+        self.overflowed = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        if len(self.buffer) + len(chunk) > self.limit:
+            self.overflowed = True
+            raise ResourceTooLarge
+        self.buffer.extend(chunk)
+        return len(chunk)
+
+
+class ResourceReader:
+    """Reads manifest stores *without* validating them, to extract embedded resources.
+
+    The report comes from :class:`ManifestReader`; this reader only fetches bytes the
+    store already holds (claim and ingredient thumbnails) for the HTML view, so it skips
+    hashing the asset (`verify.verify_after_reading=false`). Offline unless asked.
+    """
+
+    def __init__(self, allow_network: bool = False) -> None:
+        settings = build_settings(None, allow_network)
+        settings["verify"]["verify_after_reading"] = False
+        self._context = c2pa.Context.from_dict(settings)
+
+    def read(
+        self,
+        source: Path | bytes,
+        mime: str | None,
+        select: Callable[[Mapping[str, Any]], Iterable[str]],
+        max_bytes: int,
+        manifest_data: bytes | None = None,
+    ) -> ResourceRead:
+        """Open the store, then copy out each resource `select(store)` names, up to `max_bytes`."""
+        try:
+            if isinstance(source, bytes):
+                return self._read(io.BytesIO(source), mime, select, max_bytes, manifest_data)
+            with source.open("rb") as fh:
+                return self._read(fh, mime, select, max_bytes, manifest_data)
+        except OSError as exc:
+            return ResourceRead(ReadKind.ERROR, message=str(exc))
+
+    def _read(
+        self,
+        stream: Any,
+        mime: str | None,
+        select: Callable[[Mapping[str, Any]], Iterable[str]],
+        max_bytes: int,
+        manifest_data: bytes | None,
+    ) -> ResourceRead:
+        try:
+            reader = c2pa.Reader(mime, stream, manifest_data, context=self._context)
+        except Exception as exc:  # every library failure becomes a value
+            outcome = classify_exception(exc)
+            return ResourceRead(outcome.kind, message=outcome.message)
+        resources: dict[str, bytes] = {}
+        failed: dict[str, str] = {}
+        try:
+            with reader:
+                store = json.loads(reader.json())
+                if not isinstance(store, dict):
+                    return ResourceRead(ReadKind.ERROR, message="manifest store is not an object")
+                for identifier in select(store):
+                    sink = _BoundedSink(max_bytes)
+                    try:
+                        reader.resource_to_stream(identifier, sink)
+                    except Exception as exc:
+                        failed[identifier] = _resource_problem(exc, sink, max_bytes)
+                    else:
+                        resources[identifier] = bytes(sink.buffer)
+        except Exception as exc:
+            outcome = classify_exception(exc)
+            return ResourceRead(outcome.kind, message=outcome.message)
+        return ResourceRead(ReadKind.MANIFEST, store=store, resources=resources, failed=failed)
+
+
+def _resource_problem(exc: BaseException, sink: _BoundedSink, max_bytes: int) -> str:
+    # The binding turns an exception in our sink into a failed native call: ask the sink.
+    if sink.overflowed or isinstance(exc, ResourceTooLarge):
+        return f"over the limit of {max_bytes} bytes"
+    message = str(exc)
+    name = error_name(exc)
+    return message if message.startswith(name) else f"{name}: {message}"
 
 
 def _manifest_jumbf(reader: Any, store: Any) -> bytes | None:

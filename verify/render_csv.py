@@ -4,6 +4,9 @@ The columns are an interface (spreadsheets and scripts address them by name): ne
 are only ever appended. Lists are joined with "; ". Any value a spreadsheet would run as a
 formula (starting with = + - @, a tab or a carriage return) is prefixed with a single
 quote, as OWASP recommends; file names and manifest strings come from untrusted uploads.
+Newlines, control and bidi characters are escaped as in the text view (`\\n`, `\\u001b`),
+so that every record is one physical line and a terminal showing the file runs no escape
+sequence; undecodable bytes of file names read `\\xff`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import csv
 import io
 
 from .report import Report
+from .textsafe import one_line
 
 COLUMNS: tuple[str, ...] = (
     "index",
@@ -37,15 +41,21 @@ COLUMNS: tuple[str, ...] = (
     "error_message",
     "notes",
     "schema_version",
+    "conflict",
+    "signals",
 )
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 LIST_SEPARATOR = "; "
 
 
 def escape_cell(value: str) -> str:
-    """Neutralise a value a spreadsheet would evaluate as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """Neutralise a value a spreadsheet would evaluate as a formula.
+
+    Leading spaces are looked through (some spreadsheets skip them), and the full-width
+    forms of the formula characters count too (some spreadsheets fold them).
+    """
+    return "'" + value if value.lstrip(" ").startswith(_FORMULA_START) else value
 
 
 def _text(value: object) -> str:
@@ -53,7 +63,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return escape_cell(str(value))
+    return escape_cell(one_line(value))
 
 
 def report_row(report: Report) -> list[str]:
@@ -85,6 +95,8 @@ def report_row(report: Report) -> list[str]:
         "error_message": error.message if error else None,
         "notes": LIST_SEPARATOR.join(report.notes),
         "schema_version": report.schema_version,
+        "conflict": decl.conflict,
+        "signals": LIST_SEPARATOR.join(f"{s.detector.value} {s.field}" for s in report.signals),
     }
     return [_text(values[c]) for c in COLUMNS]
 

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
 from . import sourcetype
 from .declaration import Basis, Origin
 from .integrity import Integrity, SignerTrust
-from .report import Credentials, ProvenanceNode, Report, Signer
+from .report import Credentials, DeclarationReport, ProvenanceNode, Report, Signer
+from .textsafe import one_line
 from .trust.lists import known
 from .trust.policy import Revocation, RevocationSource
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def safe(text: object) -> str:
     """Show attacker-controlled text on one line, control and bidi characters escaped."""
-    value = str(text).replace("\n", "\\n").replace("\r", "\\r").replace("\t", " ")
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
+    return one_line(text)
 
 
 _ORIGIN_WORDS = {
@@ -73,25 +69,59 @@ def trust_words(signer: Signer) -> str:
     return _TRUST_WORDS[signer.trust]
 
 
+_BASIS_WORDS = {
+    Basis.UNSIGNED_METADATA: "unsigned metadata",
+    Basis.HEURISTIC: "a heuristic",
+    Basis.SIGNED_INVALID: "unattributable credentials",
+}
+
+
+def _declared_words(decl: DeclarationReport) -> str:
+    words = _ORIGIN_WORDS[decl.origin]
+    if decl.ai_tools:
+        words += f" ({', '.join(safe(t) for t in decl.ai_tools)})"
+    return words
+
+
+def _outside_c2pa(decl: DeclarationReport) -> str | None:
+    """`XMP (unsigned metadata)` when the declaration rests on a signal, not on C2PA."""
+    deciding = [c for c in decl.claims if c.decisive]
+    if not deciding or any(c.source == "c2pa" for c in deciding):
+        return None
+    sources = ", ".join(dict.fromkeys(c.source for c in deciding))
+    return f"{sources} ({_BASIS_WORDS.get(decl.basis, decl.basis.value)})"
+
+
 def verdict_line(report: Report) -> str:
     """One sentence: what is declared, by whom, and whether it holds."""
     if report.error is not None:
         return f"Not checked ({report.error.kind.value}): {safe(report.error.message)}"
-    if report.credentials is Credentials.NONE:
-        return "No Content Credentials found: this does not mean the asset is authentic or AI-free"
-    if report.credentials is Credentials.REMOTE:
-        return (
-            "Content Credentials are stored remotely"
-            f" ({safe(report.remote_url or 'no URL')}); not fetched because the check is offline"
-        )
     decl = report.declaration
-    words = _ORIGIN_WORDS[decl.origin]
-    if decl.ai_tools:
-        words += f" ({', '.join(safe(t) for t in decl.ai_tools)})"
+    outside = _outside_c2pa(decl)
+    if report.credentials in (Credentials.NONE, Credentials.REMOTE):
+        if report.credentials is Credentials.NONE:
+            head = "No Content Credentials found"
+        else:
+            head = (
+                "Content Credentials are stored remotely"
+                f" ({safe(report.remote_url or 'no URL')}); not fetched because the check is"
+                " offline"
+            )
+        if outside is not None:
+            conflict = "; sources CONFLICT" if decl.conflict else ""
+            return f"{head}; {outside} says: {_declared_words(decl)}{conflict}"
+        if report.credentials is Credentials.NONE:
+            return f"{head}: this does not mean the asset is authentic or AI-free"
+        return head
+    words = _declared_words(decl)
     if decl.origin is Origin.NOT_DECLARED:
         parts = ["No declaration found about how it was made: this does not mean it is authentic"]
+    elif outside is not None:
+        parts = [f"Declares: {words}, according to {outside}, not the credentials"]
     else:
         parts = [f"Declares: {words}"]
+    if decl.conflict:
+        parts.append("sources CONFLICT (see Claims)")
     if report.signer is not None:
         who = report.signer.organization or report.signer.common_name or "an unnamed signer"
         parts.append(f"signed by {safe(who)}")
@@ -109,13 +139,14 @@ def _tree(node: ProvenanceNode, indent: str, lines: list[str]) -> None:
     title = safe(node.title or "(untitled)")
     if node.label is None:
         lines.append(
-            f"{indent}{node.relationship}: {title} [{safe(node.format or '?')}], no credentials"
+            f"{indent}{safe(node.relationship)}: {title} [{safe(node.format or '?')}],"
+            " no credentials"
         )
         return
     extra = " (already shown: cycle or depth limit)" if node.cut else ""
     generator = f" by {safe(node.generator)}" if node.generator else ""
     origin = f" -> {node.origin.value}" if node.origin else ""
-    lines.append(f"{indent}{node.relationship}: {title}{generator}{origin}{extra}")
+    lines.append(f"{indent}{safe(node.relationship)}: {title}{generator}{origin}{extra}")
     if node.signer is not None:
         who = node.signer.organization or node.signer.common_name or "?"
         lines.append(f"{indent}  signed by {safe(who)} at {safe(node.signer.signed_at or '?')}")
@@ -132,6 +163,30 @@ def _tree(node: ProvenanceNode, indent: str, lines: list[str]) -> None:
         lines.append(f"{indent}  - {safe(action.action)}{suffix}")
     for child in node.ingredients:
         _tree(child, indent + "    ", lines)
+
+
+def _claims_and_signals(report: Report, lines: list[str]) -> None:
+    decl = report.declaration
+    if decl.conflict or any(c.source != "c2pa" for c in decl.claims):
+        lines.append("  Claims (strongest basis decides):" + (" CONFLICT" if decl.conflict else ""))
+        for claim in decl.claims:
+            mark = "decides" if claim.decisive else "outranked"
+            weak = ", weak" if claim.weak else ""
+            lines.append(
+                f"    * {claim.source}: {claim.origin.value} ({claim.basis.value}{weak}, {mark})"
+                f" - {safe(claim.explanation)}"
+            )
+    if report.signals:
+        lines.append("  Signals:")
+    for sig in report.signals:
+        origin = f" -> {sig.origin.value}" if sig.origin else ""
+        weak = ", weak" if sig.weak else ""
+        lines.append(
+            f"    - {sig.detector.value} {safe(sig.field)} = {safe(sig.value[:120])}"
+            f"{origin} ({sig.basis.value}{weak}; {safe(sig.source)})"
+        )
+        if sig.detail:
+            lines.append(f"      {safe(sig.detail)}")
 
 
 def render_report(report: Report) -> str:
@@ -167,7 +222,8 @@ def render_report(report: Report) -> str:
         if s.timestamped and s.timestamp_trusted is not None:
             ts += ", trusted" if s.timestamp_trusted else ", not trusted"
         lines.append(
-            f"    signed at {safe(s.signed_at or '?')} ({ts});"
+            f"    {'signed at ' + safe(s.signed_at) if s.signed_at else 'signing time not stated'}"
+            f" ({ts});"
             f" trust: {s.trust.value} ({safe(s.trust_explanation)})"
         )
         if s.not_before or s.not_after:
@@ -184,6 +240,7 @@ def render_report(report: Report) -> str:
         f"  Declaration: {decl.origin.value}, declares_ai={str(decl.declares_ai).lower()}"
         f", basis {decl.basis.value}: {safe(decl.explanation)}"
     )
+    _claims_and_signals(report, lines)
     decisive = [e for e in decl.evidence if e.decisive]
     if decisive:
         lines.append("  Evidence:")
@@ -191,7 +248,7 @@ def render_report(report: Report) -> str:
             where = (
                 "active manifest"
                 if ev.relationship == "active"
-                else f"{ev.relationship} ingredient"
+                else f"{safe(ev.relationship)} ingredient"
             )
             what = safe(ev.action or ev.assertion or "?")
             src = f" {safe(sourcetype.term(ev.source_type))}" if ev.source_type else ""

@@ -12,6 +12,7 @@ from enum import StrEnum
 from .declaration import Basis, Evidence, Origin
 from .integrity import Integrity, SignerTrust
 from .reader import ErrorKind
+from .signal import Signal
 from .trust.policy import Revocation, RevocationSource
 
 SCHEMA_VERSION = "1.1"
@@ -75,6 +76,23 @@ class Signer:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """One source's reading of the origin (C2PA, or a detector), shown side by side."""
+
+    #: `c2pa`, or the detector (`xmp`, `generator_metadata`, `watermark`).
+    source: str
+    origin: Origin
+    basis: Basis
+    #: The fields the claim rests on (`c2pa.actions.v2`, `Iptc4xmpExt:DigitalSourceType`).
+    fields: tuple[str, ...]
+    #: Indicative only (a generator's name, "possibly AI"): ranks below a declaration.
+    weak: bool
+    explanation: str
+    #: The declaration's origin follows this claim (the strongest basis).
+    decisive: bool = False
+
+
+@dataclass(frozen=True)
 class DeclarationReport:
     """What the asset declares about AI, how strongly, and the evidence."""
 
@@ -82,8 +100,13 @@ class DeclarationReport:
     declares_ai: bool
     basis: Basis
     ai_tools: tuple[str, ...]
+    #: The C2PA findings (the evidence of the `c2pa` claim).
     evidence: tuple[Evidence, ...]
     explanation: str
+    #: Claims disagree about AI (one says AI, another a non-AI origin).
+    conflict: bool = False
+    #: Every source that declared an origin, in report order; `decisive` marks the winner.
+    claims: tuple[Claim, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,6 +168,8 @@ class Report:
     error: ReportError | None
     remote_url: str | None = None
     notes: tuple[str, ...] = ()
+    #: Every finding of the signal detectors and soft bindings (schema 1.1).
+    signals: tuple[Signal, ...] = ()
     schema_version: str = field(default=SCHEMA_VERSION)
     #: Position of the input in a batch (0-based, in the order inputs were given), so that
     #: records streamed in completion order can be matched to their inputs. None outside a batch.

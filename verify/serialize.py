@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any
 
 from .report import Report
+from .textsafe import valid_unicode
 
 #: Top-level keys in the order they are written (schema_version first, for humans).
 _ORDER = (
@@ -25,6 +26,7 @@ _ORDER = (
     "integrity_detail",
     "signer",
     "declaration",
+    "signals",
     "provenance",
     "error",
     "notes",
@@ -37,6 +39,8 @@ _SCALARS = (str, int, float, bool, type(None))
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, Enum):
+        return valid_unicode(value)  # undecodable file-name bytes: `\\xff`, valid JSON text
     if isinstance(value, _SCALARS) and not isinstance(value, Enum):
         return value
     if isinstance(value, Enum):
@@ -48,7 +52,7 @@ def _plain(value: Any) -> Any:
     if names is not None:
         return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {valid_unicode(str(k)): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | frozenset | set):
         return [_plain(v) for v in value]
     return value

@@ -1,18 +1,22 @@
 """Output formats: each writes a stream of reports to a text file as they arrive.
 
-text and json are for people and single documents (the CLI keeps them in input order);
-jsonl and csv are for pipelines: one record per line, flushed as each report completes.
+text, json and html are for people and single documents (the CLI keeps them in input
+order); jsonl and csv are for pipelines: one record per line, flushed as each report
+completes. text is drawn in colour (`rich`) when it goes to a terminal.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 from .render_csv import csv_header, report_to_csv_line
 from .render_text import render_report
 from .report import Report
 from .serialize import report_to_json
+
+if TYPE_CHECKING:
+    from .html_report import PageOptions
 
 
 class OutputFormat(StrEnum):
@@ -20,6 +24,7 @@ class OutputFormat(StrEnum):
     JSON = "json"
     JSONL = "jsonl"
     CSV = "csv"
+    HTML = "html"
 
     @property
     def streams(self) -> bool:
@@ -98,11 +103,30 @@ class CsvWriter:
 
 
 def make_writer(
-    fmt: OutputFormat, out: IO[str], *, single: bool = False, header: bool = True
+    fmt: OutputFormat,
+    out: IO[str],
+    *,
+    single: bool = False,
+    header: bool = True,
+    terminal: bool = False,
+    page: PageOptions | None = None,
 ) -> ReportWriter:
-    """The writer for a format; `single` (json) writes one object, `header` (csv) a header."""
+    """The writer for a format.
+
+    `single` (json): one object; `header` (csv): a header line; `terminal` (text): the
+    colour view; `page` (html): how the page is made (default options when None).
+    """
+    # rich's tree and jinja2 with Pillow load only for the formats that use them.
+    if fmt is OutputFormat.TEXT and terminal:
+        from .render_rich import RichWriter
+
+        return RichWriter(out)
     if fmt is OutputFormat.TEXT:
         return TextWriter(out)
+    if fmt is OutputFormat.HTML:
+        from .html_report import HtmlWriter, PageOptions
+
+        return HtmlWriter(out, page or PageOptions())
     if fmt is OutputFormat.JSON:
         return JsonWriter(out, single)
     if fmt is OutputFormat.JSONL:

@@ -8,8 +8,8 @@ import sys
 import click
 
 from ..core import CheckOptions
-from ..limits import Limits
-from ..options import max_depth_option
+from ..limits import Limits, with_overrides
+from ..options import limit_option, max_depth_option, watermarks_option
 from ..trust.cli import TrustArgs, resolve_trust, trust_options
 from .config import (
     DEFAULT_HOST,
@@ -79,6 +79,8 @@ def _url(sock: socket.socket) -> tuple[str, int, str]:
     help="Seconds per upload before its worker is replaced (504); 0: no limit.",
 )
 @max_depth_option
+@limit_option
+@watermarks_option
 @click.option(
     "--max-connections",
     type=click.IntRange(min=1),
@@ -102,6 +104,8 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
     timeout: float,
     trust: TrustArgs,
     max_depth: int,
+    limit_settings: dict[str, int],
+    watermarks: bool,
     max_connections: int,
     log_level: str,
 ) -> None:
@@ -127,9 +131,12 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
         config = ServerConfig(
             options=CheckOptions(
                 allow_network=False,
-                limits=Limits(max_size=max_body, max_depth=max_depth),
+                limits=with_overrides(
+                    Limits(max_size=max_body, max_depth=max_depth), limit_settings
+                ),
                 trust_lists=resolved.lists,
                 certs_dir=resolved.certs,
+                watermarks=watermarks,
             ),
             workers=workers or default_jobs(),
             max_body=max_body,

@@ -12,7 +12,7 @@ Modules, following the data flow:
 * :mod:`~verify.trust.policy` - the pure trust and revocation decisions;
 * :mod:`~verify.trust.identity` - the report's `signer`;
 * :mod:`~verify.trust.certfiles` - `check --certs DIR`;
-* :mod:`~verify.trust.cli`, :mod:`~verify.trust.render` - the `trust` commands.
+* :mod:`~verify.trust.cli`, :mod:`~verify.trust.show` - the `trust` commands.
 
 Kept free of imports so that :mod:`verify.report` can use the policy's enums.
 """

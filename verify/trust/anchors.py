@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidSignature
 
 from .errors import TrustConfigError, TrustListError
 from .lists import TrustKind, TrustList
-from .pem import fingerprint, parse_allowed, parse_certificates, parse_eku_config
+from .pem import fingerprint, load_der, parse_allowed, parse_certificates, parse_eku_config
 
 #: Distinct signer chains whose anchoring is remembered per verifier.
 CHAIN_CACHE = 1024
@@ -126,7 +126,7 @@ class TrustIndex:
     def _anchored_in(self, chain_der: tuple[bytes, ...]) -> tuple[str, ...]:
         """Names of the lists (in configured order) the signer chain is anchored in."""
         try:
-            chain = [x509.load_der_x509_certificate(der) for der in chain_der]
+            chain = [load_der(der) for der in chain_der]
         except ValueError:
             return ()
         return tuple(a.name for a in self._anchors if chain and _anchored(chain, a))

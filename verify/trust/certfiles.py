@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cryptography import x509
-
-from .pem import der_to_pem, summarize
+from .pem import der_to_pem, load_der, summarize
 from .store import atomic_write
 
 
@@ -25,7 +23,7 @@ def chain_pem(chain: tuple[bytes, ...]) -> str:
     blocks = []
     for der in chain:
         try:
-            summary = summarize(x509.load_der_x509_certificate(der))
+            summary = summarize(load_der(der))
             header = (
                 f"# Subject: {_printable(summary.subject)}\n"
                 f"# Issuer: {_printable(summary.issuer)}\n"

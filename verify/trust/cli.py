@@ -248,8 +248,6 @@ def update(
         ]
     except TrustError as exc:
         raise _usage(exc) from exc
-    except OSError as exc:
-        raise click.ClickException(f"cannot write the trust store: {exc}") from exc
     ok = [_report(r) for r in results]
     raise SystemExit(int(UpdateExit.OK if all(ok) else UpdateExit.FAILED))
 

@@ -83,10 +83,22 @@ def parse_certificates(data: bytes | str, what: str = "the list") -> tuple[x509.
     return tuple(certs)
 
 
+def load_der(der: bytes) -> x509.Certificate:
+    """A DER certificate; ValueError for anything that is not one.
+
+    cryptography raises `InvalidVersion` (not a ValueError) for a version field outside
+    v1..v3; found by fuzzing (fuzz/regressions/pem, fuzz/regressions/verify).
+    """
+    try:
+        return x509.load_der_x509_certificate(der)
+    except x509.InvalidVersion as exc:
+        raise ValueError(str(exc)) from exc
+
+
 def _certificate(b64: str, what: str, number: int) -> x509.Certificate:
     try:
         der = base64.b64decode(b64, validate=True)
-        return x509.load_der_x509_certificate(der)
+        return load_der(der)
     except (binascii.Error, ValueError) as exc:
         raise TrustListError(f"{what}: certificate {number} does not decode: {exc}") from exc
 

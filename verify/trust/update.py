@@ -13,7 +13,7 @@ from datetime import datetime
 
 from . import pem
 from .download import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, fetch
-from .errors import TrustListError
+from .errors import TrustConfigError, TrustListError
 from .lists import KnownList, PartKind
 from .store import NewPart, StoredList, TrustStore
 
@@ -53,7 +53,12 @@ def update_list(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> UpdateResult:
     """Fetch and store one list; on any failure keep the previous one and say why."""
-    previous = store.load(entry.slug)
+    try:
+        previous = store.load(entry.slug)
+    except TrustConfigError:
+        # Damaged metadata: every other command says to run `trust update`, which must
+        # therefore replace it rather than refuse.
+        previous = None
     try:
         parts = _download(
             entry, sources, lambda url: fetch(url, timeout=timeout, max_bytes=max_bytes)
@@ -63,4 +68,9 @@ def update_list(
     unchanged = previous is not None and {(p.kind, p.sha256) for p in previous.parts} == {
         (p.kind, hashlib.sha256(p.content).hexdigest()) for p in parts
     }
-    return UpdateResult(entry, store.save(entry, parts, now), unchanged=unchanged)
+    try:
+        saved = store.save(entry, parts, now)
+    except OSError as exc:
+        why = f"cannot write the trust store {store.directory}: {exc.strerror or exc}"
+        return UpdateResult(entry, previous, error=why)
+    return UpdateResult(entry, saved, unchanged=unchanged)

@@ -1,0 +1,66 @@
+"""A JPEG signed by the samples' test signer whose manifest strings are hostile HTML.
+
+Made at test time in a temporary folder (samples/ stays as generated): the strings go
+through c2pa-rs, the reader and the HTML report exactly as a hostile upload's would.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+#: The manifest's title, and the AI tool's name.
+EVIL = "<script>alert(1)</script>"
+#: Breaks out of an attribute if one is ever built from manifest text.
+EVIL_ATTRIBUTE = '"><img src=x onerror=alert(2)>'
+AI_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
+
+
+def _picture() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 40, 40)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def sign_hostile_jpeg(samples_dir: Path, out: Path) -> Path:
+    """Write `out`: a trusted-signer JPEG declaring AI, titled `EVIL`, made with `EVIL`."""
+    import c2pa
+
+    trust = samples_dir / "trust"
+    chain = (trust / "signer.pem").read_bytes() + (trust / "intermediate-ca.pem").read_bytes()
+    key = (trust / "private" / "signer.key.pem").read_bytes()
+    definition = {
+        "claim_generator_info": [{"name": EVIL_ATTRIBUTE, "version": "1"}],
+        "title": EVIL,
+        "format": "image/jpeg",
+        "assertions": [
+            {
+                "label": "c2pa.actions.v2",
+                "data": {
+                    "actions": [
+                        {
+                            "action": "c2pa.created",
+                            "digitalSourceType": AI_MEDIA,
+                            "softwareAgent": {"name": EVIL},
+                            "description": EVIL_ATTRIBUTE,
+                        }
+                    ]
+                },
+            }
+        ],
+    }
+    context = c2pa.Context.from_dict(
+        {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
+    )
+    builder = c2pa.Builder(definition, context=context)
+    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", chain, key, None))
+    try:
+        signed = io.BytesIO()
+        builder.sign(signer, "image/jpeg", io.BytesIO(_picture()), signed)
+    finally:
+        signer.close()
+        builder.close()
+    out.write_bytes(signed.getvalue())
+    return out

@@ -1,0 +1,260 @@
+"""XMP detector: IPTC source types and AI fields, TC260, Google credit; hostile XML."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from signal_builders import IPTC, app1_xmp, exif, itxt, jpeg, png, prop, segment, webp, xmp
+
+from verify.detectors.xmp import XmpDetector, interpret, read_properties
+from verify.limits import Limits
+
+LIMITS = Limits()
+DETECTOR = XmpDetector()
+
+
+def found(data: bytes, media_type: str, limits: Limits = LIMITS) -> list[tuple[str, str | None]]:
+    """(field, origin) of every signal."""
+    detection = DETECTOR.detect(data, media_type, limits)
+    return [(s.field, s.origin.value if s.origin else None) for s in detection.signals]
+
+
+DST = "Iptc4xmpExt:DigitalSourceType"
+AI_PACKET = xmp(prop(DST, IPTC + "trainedAlgorithmicMedia"))
+
+
+def tiff_with_xmp(packet: bytes) -> bytes:
+    """A TIFF whose IFD0 has tag 700 (XMP) as BYTE data."""
+    block = bytearray(exif({0x02BC: packet}))
+    block[10 + 2 : 10 + 4] = (1).to_bytes(2, "little")  # type BYTE, as writers use
+    return bytes(block)
+
+
+CONTAINERS = [
+    ("jpeg app1", jpeg(app1_xmp(AI_PACKET)), "image/jpeg"),
+    ("png itxt", png(itxt("XML:com.adobe.xmp", AI_PACKET)), "image/png"),
+    ("png itxt compressed", png(itxt("XML:com.adobe.xmp", AI_PACKET, True)), "image/png"),
+    ("webp chunk", webp((b"VP8L", b"\0" * 5), (b"XMP ", AI_PACKET)), "image/webp"),
+    ("tiff tag 700", tiff_with_xmp(AI_PACKET), "image/tiff"),
+    ("heif scanned", b"\0\0\0\x18ftypheic" + b"\0" * 40 + AI_PACKET, "image/heic"),
+    ("avif scanned", b"\0\0\0\x18ftypavif" + b"\0" * 40 + AI_PACKET, "image/avif"),
+]
+
+
+@pytest.mark.parametrize(("case", "data", "media_type"), CONTAINERS, ids=[c[0] for c in CONTAINERS])
+def test_packet_found_in_each_container(case: str, data: bytes, media_type: str) -> None:
+    """The digital source type is read from where each container keeps XMP."""
+    assert found(data, media_type) == [(DST, "ai_generated")]
+
+
+def test_extended_xmp_joins_its_parts() -> None:
+    """JPEG extended XMP: parts of one GUID are joined in offset order."""
+    guid = b"0" * 32
+    half = len(AI_PACKET) // 2
+    parts = [
+        segment(
+            0xE1,
+            b"http://ns.adobe.com/xmp/extension/\x00"
+            + guid
+            + len(AI_PACKET).to_bytes(4, "big")
+            + offset.to_bytes(4, "big")
+            + piece,
+        )
+        for offset, piece in ((half, AI_PACKET[half:]), (0, AI_PACKET[:half]))
+    ]
+    assert found(jpeg(*parts), "image/jpeg") == [(DST, "ai_generated")]
+
+
+PROPERTIES = [
+    ("trained", [(DST, IPTC + "trainedAlgorithmicMedia")], [(DST, "ai_generated", False)]),
+    (
+        "composite trained",
+        [(DST, IPTC + "compositeWithTrainedAlgorithmicMedia")],
+        [(DST, "ai_edited", False)],
+    ),
+    ("algorithmic", [(DST, IPTC + "algorithmicMedia")], [(DST, "algorithmic", False)]),
+    ("captured", [(DST, IPTC + "digitalCapture")], [(DST, "captured", False)]),
+    ("short term", [(DST, "trainedAlgorithmicMedia")], [(DST, "ai_generated", False)]),
+    ("unknown term", [(DST, "http://example.com/whatever")], [(DST, "undetermined", False)]),
+    (
+        "ai system",
+        [("Iptc4xmpExt:AISystemUsed", "Sample Model")],
+        [("Iptc4xmpExt:AISystemUsed", "ai_generated", True)],
+    ),
+    (
+        "prompt",
+        [("Iptc4xmpExt:AIPromptInformation", "a cat")],
+        [("Iptc4xmpExt:AIPromptInformation", "ai_generated", True)],
+    ),
+    (
+        "prompt writer says nothing",
+        [("Iptc4xmpExt:AIPromptWriterName", "Ann")],
+        [("Iptc4xmpExt:AIPromptWriterName", None, False)],
+    ),
+    (
+        "tc260 label 1",
+        [("TC260:AIGC", json.dumps({"Label": "1"}))],
+        [("TC260:AIGC", "ai_generated", False)],
+    ),
+    (
+        "tc260 label 3 is weak",
+        [("TC260:AIGC", json.dumps({"Label": "3"}))],
+        [("TC260:AIGC", "ai_generated", True)],
+    ),
+    (
+        "tc260 integer label",
+        [("TC260:AIGC", json.dumps({"Label": 1}))],
+        [("TC260:AIGC", "ai_generated", False)],
+    ),
+    ("tc260 not json", [("TC260:AIGC", "{Label")], [("TC260:AIGC", None, False)]),
+    ("tc260 wrong type", [("TC260:AIGC", json.dumps([1, 2]))], [("TC260:AIGC", None, False)]),
+    (
+        "google credit",
+        [("photoshop:Credit", "Edited with Google AI")],
+        [("photoshop:Credit", "ai_edited", False)],
+    ),
+    ("other credit", [("photoshop:Credit", "Jane Doe")], []),
+    (
+        "remote manifest url",
+        [("dcterms:provenance", "https://example.com/m.c2pa")],
+        [("dcterms:provenance", None, False)],
+    ),
+    (
+        "creator tool names a generator",
+        [("xmp:CreatorTool", "Midjourney v6")],
+        [("xmp:CreatorTool", "ai_generated", True)],
+    ),
+    ("photoshop is no evidence", [("xmp:CreatorTool", "Adobe Photoshop 25.0")], []),
+]
+
+
+@pytest.mark.parametrize(("case", "props", "want"), PROPERTIES, ids=[p[0] for p in PROPERTIES])
+def test_interpretation_table(
+    case: str, props: list[tuple[str, str]], want: list[tuple[str, str | None, bool]]
+) -> None:
+    """Each property list gives these (field, origin, weak) signals."""
+    signals = interpret(props, "test", LIMITS)
+    assert [(s.field, s.origin.value if s.origin else None, s.weak) for s in signals] == want
+
+
+def test_creator_tool_is_heuristic_and_the_rest_unsigned() -> None:
+    """A generator's name is a heuristic; IPTC fields are unsigned metadata."""
+    signals = interpret(
+        [(DST, "trainedAlgorithmicMedia"), ("xmp:CreatorTool", "ComfyUI")], "t", LIMITS
+    )
+    assert [s.basis.value for s in signals] == ["unsigned_metadata", "heuristic"]
+
+
+def test_ai_system_and_version_name_the_tool() -> None:
+    """AISystemUsed and AISystemVersionUsed together become the tool of the AI type."""
+    signals = interpret(
+        [
+            (DST, "trainedAlgorithmicMedia"),
+            ("Iptc4xmpExt:AISystemUsed", "Sample"),
+            ("Iptc4xmpExt:AISystemVersionUsed", "2"),
+        ],
+        "t",
+        LIMITS,
+    )
+    assert signals[0].tool == "Sample 2"
+
+
+def test_attribute_form_and_rdf_resource_are_read() -> None:
+    """Properties as attributes and as rdf:resource are read like elements."""
+    packet = xmp(
+        '<Iptc4xmpExt:DigitalSourceType rdf:resource="' + IPTC + 'digitalCapture"/>'
+    ).replace(b'rdf:about=""', b'rdf:about="" Iptc4xmpExt:AISystemUsed="M"')
+    assert read_properties(packet) == [
+        ("Iptc4xmpExt:AISystemUsed", "M"),
+        (DST, IPTC + "digitalCapture"),
+    ]
+
+
+def test_long_values_are_cut() -> None:
+    """Attacker-controlled values are cut to max_string characters."""
+    (signal,) = interpret([("Iptc4xmpExt:AIPromptInformation", "x" * 10_000)], "t", Limits())
+    assert len(signal.value) == Limits().max_string + 1
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    b'xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/">'
+    b"<Iptc4xmpExt:DigitalSourceType>&lol3;</Iptc4xmpExt:DigitalSourceType>"
+    b"</rdf:Description></rdf:RDF></x:xmpmeta>"
+)
+EXTERNAL_ENTITY = BILLION_LAUGHS.replace(
+    b'<!ENTITY lol "lol">', b'<!ENTITY lol SYSTEM "file:///etc/passwd">'
+)
+DEEP = b"<a>" * 100_000 + b"</a>" * 100_000
+
+MALFORMED = [
+    ("broken xml", jpeg(app1_xmp(AI_PACKET[:-40])), "image/jpeg"),
+    ("not xml at all", jpeg(app1_xmp(b"\xff\xfe\x00garbage")), "image/jpeg"),
+    ("entity expansion", jpeg(app1_xmp(BILLION_LAUGHS)), "image/jpeg"),
+    ("external entity", jpeg(app1_xmp(EXTERNAL_ENTITY)), "image/jpeg"),
+    ("deep nesting", png(itxt("XML:com.adobe.xmp", DEEP)), "image/png"),
+    ("huge packet", png(itxt("XML:com.adobe.xmp", AI_PACKET + b" " * 5_000_000)), "image/png"),
+    ("compressed bomb", png(itxt("XML:com.adobe.xmp", b" " * 50_000_000, True)), "image/png"),
+    ("segment longer than file", jpeg(app1_xmp(AI_PACKET))[:60], "image/jpeg"),
+    ("png chunk longer than file", png(itxt("XML:com.adobe.xmp", AI_PACKET))[:-200], "image/png"),
+    ("truncated itxt header", png(b"\0\0\0\x05iTXtXML:\0\0\0\0\0"), "image/png"),
+    ("webp size lies", webp((b"XMP ", AI_PACKET))[:-10], "image/webp"),
+    (
+        "tiff offset out of range",
+        b"II*\x00\x08\x00\x00\x00\x01\x00\xbc\x02\x01\x00" + b"\xff\xff\x00\x00\xff\xff\xff\x7f",
+        "image/tiff",
+    ),
+    ("tiff ifd loops", b"II*\x00\x08\x00\x00\x00\xff\xff" + b"\0" * 20, "image/tiff"),
+    ("empty file", b"", "image/jpeg"),
+    ("wrong container for the type", AI_PACKET, "image/png"),
+    (
+        "incomplete extended xmp",
+        jpeg(
+            segment(
+                0xE1,
+                b"http://ns.adobe.com/xmp/extension/\x00"
+                + b"0" * 32
+                + (10_000).to_bytes(4, "big")
+                + (0).to_bytes(4, "big")
+                + b"<x",
+            )
+        ),
+        "image/jpeg",
+    ),
+    ("scanned packet without end", b"\0\0\0\x18ftypheic<x:xmpmeta " + b"a" * 1000, "image/heic"),
+]
+
+
+@pytest.mark.parametrize(("case", "data", "media_type"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_input_yields_no_signal(case: str, data: bytes, media_type: str) -> None:
+    """Hostile or broken input gives no signal and no exception."""
+    detection = DETECTOR.detect(data, media_type, LIMITS)
+    assert detection.signals == ()
+
+
+def test_rejected_packets_leave_a_note() -> None:
+    """An unparsable packet is noted, so the reader knows XMP was there."""
+    detection = DETECTOR.detect(jpeg(app1_xmp(BILLION_LAUGHS)), "image/jpeg", LIMITS)
+    assert any("not well-formed XMP" in n for n in detection.notes)
+
+
+def test_packet_over_the_cap_is_noted() -> None:
+    """A packet over max_metadata_bytes is skipped with a note naming the limit."""
+    detection = DETECTOR.detect(
+        jpeg(app1_xmp(AI_PACKET)), "image/jpeg", Limits(max_metadata_bytes=100)
+    )
+    assert detection.signals == ()
+    assert any("max_metadata_bytes" in n for n in detection.notes)
+
+
+def test_properties_per_packet_are_capped() -> None:
+    """A packet with thousands of properties yields at most MAX_PROPERTIES signals."""
+    from verify.detectors.xmp import MAX_PROPERTIES
+
+    packet = xmp(prop("Iptc4xmpExt:AIPromptWriterName", "a") * 5_000)
+    assert len(found(png(itxt("XML:com.adobe.xmp", packet)), "image/png")) == MAX_PROPERTIES

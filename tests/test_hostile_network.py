@@ -1,0 +1,93 @@
+"""The network is never touched unless asked: a remote manifest on a loopback server.
+
+The remote-manifest sample names `http://127.0.0.1:9/manifests/remote-manifest.c2pa`. A
+copy of it names a loopback server of this test instead (the URL is rewritten in place,
+same length). Checked offline, the server sees no connection; with --allow-network it
+sees the fetch, which shows the test can tell the two apart.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from verify.cli import main
+
+ORIGINAL = b"127.0.0.1:9/manifests/remote-manifest.c2pa"
+
+
+class Listener:
+    """Counts TCP connections on a loopback port; answers each with a 404."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port: int = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            with conn:
+                conn.settimeout(2)
+                try:
+                    conn.recv(4096)
+                    conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.close()
+
+
+def _asset(samples_dir: Path, tmp_path: Path, port: int) -> Path:
+    data = (samples_dir / "remote-manifest.jpg").read_bytes()
+    assert data.count(ORIGINAL) == 1
+    prefix = f"127.0.0.1:{port}/".encode()
+    url = prefix + b"x" * (len(ORIGINAL) - len(prefix))
+    path = tmp_path / "remote.jpg"
+    path.write_bytes(data.replace(ORIGINAL, url))
+    return path
+
+
+def test_offline_check_makes_no_connection(
+    listener: Listener, samples_dir: Path, tmp_path: Path
+) -> None:
+    """Without --allow-network the remote manifest is reported, not fetched."""
+    asset = _asset(samples_dir, tmp_path, listener.port)
+    result = CliRunner().invoke(main, ["check", "-f", "json", "-j", "1", str(asset)])
+    record = json.loads(result.stdout)
+    assert record["credentials"] == "remote"
+    assert str(listener.port) in record["remote_url"]
+    assert listener.connections == 0
+
+
+def test_allow_network_fetches(listener: Listener, samples_dir: Path, tmp_path: Path) -> None:
+    """With --allow-network the library does connect (so the test above can fail)."""
+    asset = _asset(samples_dir, tmp_path, listener.port)
+    CliRunner().invoke(
+        main, ["check", "-f", "json", "-j", "1", "--allow-network", "--timeout", "20", str(asset)]
+    )
+    assert listener.connections >= 1

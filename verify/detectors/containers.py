@@ -1,0 +1,263 @@
+"""Bounded readers for the containers the signal detectors look into.
+
+Every function here reads attacker-controlled bytes. None of them raises on content,
+reads past the buffer, loops without progress, or allocates more than the limit it is
+given: a truncated or lying container simply yields what could be read before the
+damage. They are shared by the XMP and generator-metadata detectors.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+EXIF_HEADER = b"Exif\x00\x00"
+#: The keyword of the PNG iTXt chunk that holds XMP.
+PNG_XMP_KEYWORD = "XML:com.adobe.xmp"
+#: Entries read from one TIFF IFD; real files have a few dozen.
+MAX_IFD_ENTRIES = 1_000
+#: XMP packets found by scanning one file (HEIF/AVIF/GIF have no dedicated reader).
+MAX_SCANNED_PACKETS = 8
+
+_SOI = b"\xff\xd8"
+_JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})  # TEM, RST0-7: no length
+_JPEG_SOS, _JPEG_EOI = 0xDA, 0xD9
+
+
+def jpeg_segments(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(marker, payload) of the JPEG marker segments up to the first scan.
+
+    Metadata (APPn, COM) precedes the entropy-coded data, so the scan is never read.
+    """
+    if not data.startswith(_SOI):
+        return
+    pos, end_of_data = 2, len(data)
+    while pos + 2 <= end_of_data:
+        if data[pos] != 0xFF:
+            return
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            pos += 1
+            continue
+        if marker in _JPEG_STANDALONE:
+            pos += 2
+            continue
+        if marker == _JPEG_EOI or pos + 4 > end_of_data:
+            return
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        end = pos + 2 + length
+        if length < 2 or end > end_of_data:
+            return
+        yield marker, data[pos + 4 : end]
+        if marker == _JPEG_SOS:
+            return
+        pos = end
+
+
+def png_chunks(data: bytes, types: frozenset[bytes]) -> Iterator[tuple[bytes, bytes]]:
+    """(type, payload) of the PNG chunks of the given types, in file order.
+
+    Other chunks (image data) are skipped without being copied.
+    """
+    if not data.startswith(PNG_SIGNATURE):
+        return
+    pos, end_of_data = len(PNG_SIGNATURE), len(data)
+    while pos + 8 <= end_of_data:
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        start = pos + 8
+        end = start + length
+        if end + 4 > end_of_data:  # payload or CRC cut off
+            return
+        if kind in types:
+            yield kind, data[start:end]
+        if kind == b"IEND":
+            return
+        pos = end + 4
+
+
+def riff_chunks(data: bytes, form: bytes, types: frozenset[bytes]) -> Iterator[tuple[bytes, bytes]]:
+    """(fourcc, payload) of the top-level chunks of a RIFF file of this form (`WEBP`)."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != form:
+        return
+    pos, end_of_data = 12, len(data)
+    while pos + 8 <= end_of_data:
+        fourcc = data[pos : pos + 4]
+        size = int.from_bytes(data[pos + 4 : pos + 8], "little")
+        start = pos + 8
+        end = start + size
+        if end > end_of_data:
+            return
+        if fourcc in types:
+            yield fourcc, data[start:end]
+        pos = end + (size & 1)
+
+
+@dataclass(frozen=True)
+class Inflated:
+    """The result of decompressing a zlib stream with a cap."""
+
+    data: bytes | None
+    #: Why `data` is None: "too large" or "corrupt".
+    problem: str | None = None
+
+
+def inflate(raw: bytes, max_bytes: int) -> Inflated:
+    """Decompress a zlib stream, refusing to produce more than `max_bytes`."""
+    stream = zlib.decompressobj()
+    try:
+        out = stream.decompress(raw, max_bytes + 1)
+    except zlib.error:
+        return Inflated(None, "corrupt")
+    if len(out) > max_bytes:
+        return Inflated(None, "too large")
+    return Inflated(out)
+
+
+@dataclass(frozen=True)
+class PngText:
+    """One PNG text chunk (tEXt, zTXt or iTXt)."""
+
+    chunk: str
+    keyword: str
+    #: The text, or None when it is over the size cap or cannot be decompressed.
+    text: str | None
+    problem: str | None = None
+
+
+_TEXT_TYPES = frozenset({b"tEXt", b"zTXt", b"iTXt"})
+
+
+def _itxt(keyword: str, rest: bytes, max_bytes: int) -> PngText:
+    # compression flag, compression method, language tag \0, translated keyword \0, text
+    if len(rest) < 2:
+        return PngText("iTXt", keyword, None, "truncated")
+    compressed = rest[0] == 1
+    lang_end = rest.find(b"\x00", 2)
+    trans_end = rest.find(b"\x00", lang_end + 1) if lang_end >= 0 else -1
+    if trans_end < 0:
+        return PngText("iTXt", keyword, None, "truncated")
+    body = rest[trans_end + 1 :]
+    if compressed:
+        inflated = inflate(body, max_bytes)
+        if inflated.data is None:
+            return PngText("iTXt", keyword, None, inflated.problem)
+        body = inflated.data
+    elif len(body) > max_bytes:
+        return PngText("iTXt", keyword, None, "too large")
+    return PngText("iTXt", keyword, body.decode("utf-8", "replace"))
+
+
+def png_texts(data: bytes, max_bytes: int) -> Iterator[PngText]:
+    """Every text chunk of a PNG, decompressed with a cap of `max_bytes` each."""
+    for kind, payload in png_chunks(data, _TEXT_TYPES):
+        nul = payload.find(b"\x00")
+        if nul < 1 or nul > 79:  # a keyword is 1-79 Latin-1 characters
+            continue
+        keyword = payload[:nul].decode("latin-1")
+        rest = payload[nul + 1 :]
+        if kind == b"tEXt":
+            if len(rest) > max_bytes:
+                yield PngText("tEXt", keyword, None, "too large")
+            else:
+                yield PngText("tEXt", keyword, rest.decode("latin-1"))
+        elif kind == b"zTXt":
+            inflated = inflate(rest[1:], max_bytes)
+            text = inflated.data.decode("latin-1") if inflated.data is not None else None
+            yield PngText("zTXt", keyword, text, inflated.problem)
+        else:
+            yield _itxt(keyword, rest, max_bytes)
+
+
+_TIFF_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8}
+EXIF_IFD_POINTER = 0x8769
+
+
+@dataclass(frozen=True)
+class TiffValue:
+    """The raw bytes of one TIFF/EXIF tag, or None when over the cap or out of range."""
+
+    tag: int
+    type: int
+    data: bytes | None
+    little_endian: bool
+    problem: str | None = None
+
+
+def _ifd_values(
+    data: bytes,
+    offset: int,
+    little: bool,
+    wanted: frozenset[int],
+    max_bytes: int,
+) -> Iterator[TiffValue]:
+    order: Literal["little", "big"] = "little" if little else "big"
+    if offset < 8 or offset + 2 > len(data):
+        return
+    count = min(int.from_bytes(data[offset : offset + 2], order), MAX_IFD_ENTRIES)
+    for index in range(count):
+        entry = offset + 2 + 12 * index
+        if entry + 12 > len(data):
+            return
+        tag = int.from_bytes(data[entry : entry + 2], order)
+        if tag not in wanted:
+            continue
+        kind = int.from_bytes(data[entry + 2 : entry + 4], order)
+        n = int.from_bytes(data[entry + 4 : entry + 8], order)
+        size = n * _TIFF_TYPE_SIZES.get(kind, 1)
+        if size <= 4:
+            yield TiffValue(tag, kind, data[entry + 8 : entry + 8 + size], little)
+            continue
+        start = int.from_bytes(data[entry + 8 : entry + 12], order)
+        if size > max_bytes:
+            yield TiffValue(tag, kind, None, little, "too large")
+        elif start + size > len(data):
+            yield TiffValue(tag, kind, None, little, "truncated")
+        else:
+            yield TiffValue(tag, kind, data[start : start + size], little)
+
+
+def tiff_values(data: bytes, wanted: frozenset[int], max_bytes: int) -> Iterator[TiffValue]:
+    """Values of the wanted tags in IFD0 and the Exif sub-IFD of a TIFF structure.
+
+    `data` is a TIFF file or an EXIF block (which is a TIFF structure); offsets are
+    relative to its start. Each value is copied only if it is wanted and within the cap.
+    """
+    if data[:4] == b"II*\x00":
+        little = True
+    elif data[:4] == b"MM\x00*":
+        little = False
+    else:
+        return
+    order: Literal["little", "big"] = "little" if little else "big"
+    ifd0 = int.from_bytes(data[4:8], order)
+    exif_pointer: int | None = None
+    for value in _ifd_values(data, ifd0, little, wanted | {EXIF_IFD_POINTER}, max_bytes):
+        if value.tag == EXIF_IFD_POINTER:
+            if value.data is not None and len(value.data) == 4:
+                exif_pointer = int.from_bytes(value.data, order)
+            continue
+        yield value
+    if exif_pointer is not None and exif_pointer != ifd0:
+        yield from _ifd_values(data, exif_pointer, little, wanted, max_bytes)
+
+
+def scan_xmp_packets(data: bytes) -> Iterator[bytes]:
+    """XMP packets found by scanning (XMP part 3: packets can be located in any file).
+
+    Used for containers without a dedicated reader here (HEIF, AVIF, GIF).
+    """
+    start_tag, end_tag = b"<x:xmpmeta", b"</x:xmpmeta>"
+    pos = 0
+    for _ in range(MAX_SCANNED_PACKETS):
+        start = data.find(start_tag, pos)
+        if start < 0:
+            return
+        end = data.find(end_tag, start)
+        if end < 0:
+            return
+        yield data[start : end + len(end_tag)]
+        pos = end + len(end_tag)

@@ -1,0 +1,38 @@
+"""C2PA `c2pa.soft-binding` assertions: a watermark or fingerprint the credentials name.
+
+A soft binding lets a platform find the credentials again after they were stripped:
+the asset carries a watermark (or has a fingerprint) whose value a resolver maps back
+to the manifest. Resolving it needs the network (the C2PA Soft Binding Resolution
+API); this module only reports what the active manifest says, with the manifest's
+own basis. It reads the parsed manifest store, not bytes.
+"""
+
+from __future__ import annotations
+
+from ..declaration import Basis
+from ..limits import Limits
+from ..model import ManifestStore
+from ..signal import DetectorName, Signal, cut
+
+NOT_RESOLVED = (
+    "a watermark or fingerprint named by the credentials; not resolved (resolving needs the"
+    " network and a soft-binding resolver)"
+)
+
+
+def soft_binding_signals(store: ManifestStore, basis: Basis, limits: Limits) -> tuple[Signal, ...]:
+    """One signal per soft-binding block of the active manifest."""
+    active = store.active
+    if active is None:
+        return ()
+    return tuple(
+        Signal(
+            detector=DetectorName.SOFT_BINDING,
+            field=cut(algorithm, limits.max_string),
+            value=value,
+            basis=basis,
+            source=f"c2pa.soft-binding in manifest {active.label}",
+            detail=NOT_RESOLVED,
+        )
+        for algorithm, value in active.soft_bindings
+    )

@@ -1,0 +1,187 @@
+"""The terminal view (`rich`): the verdict, then the provenance as a coloured tree.
+
+Used only when standard output is a terminal; pipes and files get the plain text of
+:mod:`verify.render_text`. Attacker-controlled strings are never parsed as rich markup:
+every one goes into a :class:`rich.text.Text` as plain text, after
+:func:`~verify.render_text.safe` has escaped control and bidi characters.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from rich.console import Console, Group, RenderableType
+from rich.text import Text
+from rich.tree import Tree
+
+from . import sourcetype
+from .integrity import Integrity, SignerTrust
+from .render_text import safe
+from .report import ProvenanceAction, ProvenanceNode, Report
+from .wording import (
+    INTEGRITY_LABELS,
+    TRUST_LABELS,
+    Level,
+    Tone,
+    action_words,
+    headline,
+    origin_label,
+    origin_tone,
+    relationship_words,
+    signer_name,
+    source_type_words,
+)
+
+TONE_STYLES = {
+    Tone.ALERT: "bold red",
+    Tone.AI: "bold dark_orange",
+    Tone.DECLARED: "bold blue",
+    Tone.NONE: "bold",
+}
+
+LEVEL_MARKS = {
+    Level.OK: ("✓", "green"),
+    Level.WARN: ("!", "yellow"),
+    Level.ALERT: ("✗", "bold red"),
+    Level.INFO: ("·", ""),
+}
+
+TRUST_STYLES = {
+    SignerTrust.TRUSTED: "green",
+    SignerTrust.UNTRUSTED: "yellow",
+    SignerTrust.EXPIRED: "yellow",
+    SignerTrust.REVOKED: "bold red",
+    SignerTrust.INVALID: "bold red",
+}
+
+INTEGRITY_STYLES = {
+    Integrity.INTACT: "green",
+    Integrity.TAMPERED: "bold red",
+    Integrity.HISTORY_TAMPERED: "yellow",
+    Integrity.MALFORMED: "bold red",
+    Integrity.UNKNOWN: "dim",
+}
+
+
+def _text(*parts: tuple[object, str] | object) -> Text:
+    """Plain text from (value, style) pairs or bare values; values are escaped, never markup."""
+    out = Text()
+    for part in parts:
+        if isinstance(part, tuple):
+            value, style = part
+            out.append(safe(value), style=style)
+        else:
+            out.append(safe(part))
+    return out
+
+
+def _action(number: int, action: ProvenanceAction) -> Text:
+    line = _text((f"{number}. {action_words(action.action)}", "bold"))
+    if action.digital_source_type:
+        is_ai = sourcetype.classify(action.digital_source_type).is_ai
+        line.append(" — ")
+        line.append(
+            safe(source_type_words(action.digital_source_type)),
+            style="dark_orange" if is_ai else "",
+        )
+    if action.software_agent:
+        version = f" {action.software_version}" if action.software_version else ""
+        line.append(safe(f" — with {action.software_agent}{version}"), style="dim")
+    line.append(safe(f"  ({action.action})"), style="dim")
+    return line
+
+
+def _node_label(node: ProvenanceNode, report: Report | None) -> Text:
+    """One tree node; the root (`report` given) carries the asset's trust and integrity."""
+    label = _text(
+        (f"{relationship_words(node.relationship)}: ", "dim"), (node.title or "(untitled)", "bold")
+    )
+    if node.label is None:
+        label.append(" — no Content Credentials of its own", style="dim")
+        return label
+    if node.cut:
+        label.append(" — already shown (a loop or past the depth limit)", style="dim")
+        return label
+    if node.origin is not None:
+        label.append(" — ")
+        label.append(origin_label(node.origin), style=TONE_STYLES[origin_tone(node.origin)])
+    if node.signer is not None:
+        who = node.signer.organization or node.signer.common_name or "an unnamed signer"
+        label.append(safe(f" — signed by {who}"))
+    if report is not None and report.signer is not None:
+        label.append(" ")
+        label.append(
+            f"[{TRUST_LABELS[report.signer.trust].lower()}]",
+            style=TRUST_STYLES[report.signer.trust],
+        )
+    if report is not None:
+        label.append(" ")
+        label.append(
+            f"[{INTEGRITY_LABELS[report.integrity].lower()}]",
+            style=INTEGRITY_STYLES[report.integrity],
+        )
+    return label
+
+
+def provenance_tree(report: Report) -> Tree | None:
+    """The manifest/ingredient tree with each node's actions (built without recursion)."""
+    root = report.provenance
+    if root is None:
+        return None
+    tree = Tree(_node_label(root, report), guide_style="dim")
+    pending: list[tuple[Tree, ProvenanceNode]] = [(tree, root)]
+    while pending:
+        branch, node = pending.pop()
+        for number, action in enumerate(node.actions, start=1):
+            branch.add(_action(number, action))
+        children = [(branch.add(_node_label(child, None)), child) for child in node.ingredients]
+        pending.extend(reversed(children))
+    return tree
+
+
+def rich_report(report: Report) -> RenderableType:
+    """Everything the terminal shows for one report."""
+    head = headline(report)
+    parts: list[RenderableType] = [
+        _text((report.path, "bold underline")),
+        _text((head.title, TONE_STYLES[head.tone])),
+    ]
+    for line in head.lines:
+        mark, style = LEVEL_MARKS[line.level]
+        parts.append(_text((f"  {mark} ", style), (line.text, style)))
+    if head.caveat:
+        parts.append(_text(("  " + head.caveat, "italic dim")))
+    tree = provenance_tree(report)
+    if tree is not None:
+        parts.append(tree)
+    facts = f"{report.media_type or 'unknown type'}, "
+    facts += f"{report.size:,} bytes" if report.size is not None else "size unknown"
+    if report.sha256:
+        facts += f", sha256 {report.sha256}"
+    parts.append(_text((facts, "dim")))
+    if report.signer is not None and report.signer.signed_at:
+        parts.append(
+            _text((f"signed at {report.signer.signed_at} by {signer_name(report.signer)}", "dim"))
+        )
+    if report.validation.failures:
+        parts.append(_text(("codes: " + ", ".join(report.validation.failures), "dim")))
+    for note in report.notes:
+        parts.append(_text((f"note: {note}", "dim")))
+    return Group(*parts)
+
+
+class RichWriter:
+    """Prints reports to a terminal, one block per asset."""
+
+    def __init__(self, out: IO[str], console: Console | None = None) -> None:
+        self.console = console or Console(file=out, highlight=False, soft_wrap=False)
+        self.first = True
+
+    def write(self, report: Report) -> None:
+        if not self.first:
+            self.console.print()
+        self.console.print(rich_report(report), highlight=False)
+        self.first = False
+
+    def finish(self) -> None:
+        self.console.file.flush()
