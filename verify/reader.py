@@ -271,7 +271,8 @@ class ResourceReader:
     def __init__(self, allow_network: bool = False) -> None:
         settings = build_settings(None, allow_network)
         settings["verify"]["verify_after_reading"] = False
-        self._context = c2pa.Context.from_dict(settings)
+        self._c2pa = _c2pa()
+        self._context = self._c2pa.Context.from_dict(settings)
 
     def read(
         self,
@@ -299,7 +300,7 @@ class ResourceReader:
         manifest_data: bytes | None,
     ) -> ResourceRead:
         try:
-            reader = c2pa.Reader(mime, stream, manifest_data, context=self._context)
+            reader = self._c2pa.Reader(mime, stream, manifest_data, context=self._context)
         except Exception as exc:  # every library failure becomes a value
             outcome = classify_exception(exc)
             return ResourceRead(outcome.kind, message=outcome.message)
