@@ -24,6 +24,7 @@ compared. Needs psutil and Pillow
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import io
 import json
@@ -227,6 +228,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     args = parser.parse_args()
 
+    # An installed package carries bytecode; a checkout run with PYTHONDONTWRITEBYTECODE=1
+    # would compile every module at every start (c2pa, the baseline's import, has .pyc).
+    compileall.compile_dir(ROOT / "verify", quiet=1)
     workdir = Path(tempfile.mkdtemp(prefix="c2pa-verify-bench-"))
     try:
         print(f"generating in {workdir} ...", file=sys.stderr)

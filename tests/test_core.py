@@ -85,6 +85,9 @@ def test_hostile_store_from_reader(samples_dir: Path) -> None:
             store = {"active_manifest": ["x"], "manifests": {"a": {"assertions": "no"}}}
             return ReadOutcome(ReadKind.MANIFEST, store=store)
 
+        # A small file is read from the bytes already hashed, a large one from its path.
+        read_bytes = read_path
+
     report = Verifier(reader=Weird()).check_path(samples_dir / "captured.jpg")  # type: ignore[arg-type]
     assert report.error is None
     assert report.declaration.origin.value == "not_declared"

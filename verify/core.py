@@ -413,14 +413,22 @@ class Verifier:
         if p.suffix.lower() == SIDECAR_SUFFIX or mime == SIDECAR_TYPE:
             outcome = self.reader.read_path(p, SIDECAR_TYPE)
             return _Read(outcome, Credentials.SIDECAR, standalone=True)
+        data = scan.data
         if self.options.fast_path and not scan.marked and _plain_container(p, mime, scan):
             outcome = _NO_MANIFEST
+        elif data is not None:
+            # The whole file is already in memory from the hashing pass: read it once.
+            outcome = self.reader.read_bytes(data, mime)
         else:
             outcome = self.reader.read_path(p, mime)
         if outcome.kind in (ReadKind.NO_MANIFEST, ReadKind.REMOTE):
             found = self._read_sidecar(
                 file_sidecar(p.with_suffix(SIDECAR_SUFFIX)),
-                lambda data: self.reader.read_path(p, mime, data),
+                lambda side: (
+                    self.reader.read_path(p, mime, side)
+                    if data is None
+                    else self.reader.read_bytes(data, mime, side)
+                ),
             )
             if found is not None:
                 return found

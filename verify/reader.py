@@ -16,8 +16,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import c2pa
-
 
 class ReadKind(StrEnum):
     MANIFEST = "manifest"
@@ -76,6 +74,18 @@ _ERROR_KINDS: dict[str, ErrorKind] = {
 }
 
 
+def _c2pa() -> Any:
+    """The binding, imported on first use.
+
+    Only processes that read assets load the native library: the batch runner's parent
+    process (inputs, pool, output) never does, and its workers get it preloaded by the
+    fork server (verify/pool.py).
+    """
+    import c2pa
+
+    return c2pa
+
+
 def library_versions() -> dict[str, str]:
     """Versions of the binding and of c2pa-rs, as the library reports them."""
     from importlib.metadata import PackageNotFoundError, version
@@ -84,7 +94,7 @@ def library_versions() -> dict[str, str]:
         binding = version("c2pa-python")
     except PackageNotFoundError:  # pragma: no cover - only in odd installs
         binding = "unknown"
-    return {"c2pa-python": binding, "c2pa-rs": str(c2pa.sdk_version())}
+    return {"c2pa-python": binding, "c2pa-rs": str(_c2pa().sdk_version())}
 
 
 def version_text() -> str:
@@ -99,7 +109,7 @@ def version_text() -> str:
 
 def supported_mime_types() -> frozenset[str]:
     """Media types the native reader accepts."""
-    return frozenset(c2pa.Reader.get_supported_mime_types())
+    return frozenset(_c2pa().Reader.get_supported_mime_types())
 
 
 def error_name(exc: BaseException) -> str:
@@ -122,7 +132,7 @@ def classify_exception(exc: BaseException) -> ReadOutcome:
             message=message,
             library_error=name,
         )
-    if isinstance(exc, c2pa.C2paError):
+    if isinstance(exc, _c2pa().C2paError):
         kind = _ERROR_KINDS.get(name, ErrorKind.MALFORMED)
     elif isinstance(exc, OSError):
         kind = ErrorKind.UNREADABLE
@@ -165,7 +175,8 @@ class ManifestReader:
     ) -> None:
         self.allow_network = allow_network
         self.settings = build_settings(trust_anchors_pem, allow_network, trust_settings)
-        self._context = c2pa.Context.from_dict(self.settings)
+        self._c2pa = _c2pa()
+        self._context = self._c2pa.Context.from_dict(self.settings)
 
     def read_path(
         self, path: Path, mime: str | None, manifest_data: bytes | None = None
@@ -190,7 +201,7 @@ class ManifestReader:
 
     def _read(self, mime: str | None, stream: Any, manifest_data: bytes | None) -> ReadOutcome:
         try:
-            reader = c2pa.Reader(mime, stream, manifest_data, context=self._context)
+            reader = self._c2pa.Reader(mime, stream, manifest_data, context=self._context)
         except Exception as exc:  # every library failure becomes a value
             return classify_exception(exc)
         try:
@@ -260,7 +271,8 @@ class ResourceReader:
     def __init__(self, allow_network: bool = False) -> None:
         settings = build_settings(None, allow_network)
         settings["verify"]["verify_after_reading"] = False
-        self._context = c2pa.Context.from_dict(settings)
+        self._c2pa = _c2pa()
+        self._context = self._c2pa.Context.from_dict(settings)
 
     def read(
         self,
@@ -288,7 +300,7 @@ class ResourceReader:
         manifest_data: bytes | None,
     ) -> ResourceRead:
         try:
-            reader = c2pa.Reader(mime, stream, manifest_data, context=self._context)
+            reader = self._c2pa.Reader(mime, stream, manifest_data, context=self._context)
         except Exception as exc:  # every library failure becomes a value
             outcome = classify_exception(exc)
             return ResourceRead(outcome.kind, message=outcome.message)
