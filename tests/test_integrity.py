@@ -115,9 +115,11 @@ def test_clean_is_intact() -> None:
 
 
 def test_standalone_manifest_ignores_asset_hash() -> None:
-    """A .c2pa read alone has no asset: a data hash mismatch says nothing about it."""
+    """A .c2pa read alone has no asset: a data hash mismatch says nothing, nor "intact"."""
     v = validation(failures=("assertion.dataHash.mismatch",))
-    assert assess_integrity(v, standalone_manifest=True).integrity is Integrity.INTACT
+    assessed = assess_integrity(v, standalone_manifest=True)
+    assert assessed.integrity is Integrity.UNKNOWN
+    assert "no asset to compare" in assessed.explanation
     v = validation(failures=("assertion.dataHash.mismatch", "claimSignature.mismatch"))
     assert assess_integrity(v, standalone_manifest=True).integrity is Integrity.TAMPERED
 
@@ -176,12 +178,27 @@ def test_signer_trust(
         ("assertion.dataHash.additionalExclusionsPresent", CodeClass.INFORMATIONAL),
         ("algorithm.deprecated", CodeClass.INFORMATIONAL),
         ("manifest.inaccessible", CodeClass.INACCESSIBLE),
-        ("cawg.identity.pad.invalid", CodeClass.OTHER),
+        ("cawg.identity.pad.invalid", CodeClass.IDENTITY),
+        ("assertion.dataHash.malformed", CodeClass.MALFORMED),
+        ("hashedURI.missing", CodeClass.MANIFEST_TAMPERED),
+        ("assertion.action.redacted", CodeClass.MANIFEST_TAMPERED),
+        ("assertion.boxesHash.unknownBox", CodeClass.ASSET_TAMPERED),
+        ("com.adobe.prerelease", CodeClass.MALFORMED),
+        ("manifest.unreferenced", CodeClass.INFORMATIONAL),
+        ("some.future.code", CodeClass.OTHER),
     ],
 )
 def test_classify_code(code: str, cls: CodeClass) -> None:
     """Each code lands in its validation.md class."""
     assert classify_code(code) is cls
+
+
+@pytest.mark.parametrize("code", ["some.future.code", "assertion.newHash.mismatch"])
+def test_unclassified_failure_is_never_intact(code: str) -> None:
+    """A failure code this version does not know leaves integrity unknown, with the code."""
+    result = assess_integrity(validation(failures=(code,)))
+    assert result.integrity is Integrity.UNKNOWN
+    assert result.codes == (code,)
 
 
 def test_credential_codes_are_classed() -> None:

@@ -46,6 +46,7 @@ class CodeClass(StrEnum):
     REVOKED = "revoked"
     INFORMATIONAL = "informational"
     INACCESSIBLE = "inaccessible"
+    IDENTITY = "identity"
     OTHER = "other"
 
 
@@ -55,6 +56,11 @@ ASSET_TAMPERED_CODES = frozenset(
         "assertion.bmffHash.mismatch",
         "assertion.boxesHash.mismatch",
         "assertion.collectionHash.mismatch",
+        # Boxes reordered or added, a collection file missing, a part of a multi-part
+        # asset missing: the asset is not what was signed.
+        "assertion.boxesHash.unknownBox",
+        "assertion.collectionHash.incorrectFileCount",
+        "assertion.multiAssetHash.missingPart",
     }
 )
 MANIFEST_TAMPERED_CODES = frozenset(
@@ -68,6 +74,11 @@ MANIFEST_TAMPERED_CODES = frozenset(
         "claimSignature.missing",
         "assertion.notRedacted",
         "assertion.selfRedacted",
+        "hashedURI.missing",
+        # Actions and hard bindings may never be redacted (spec 2.2, 6.8): a manifest
+        # that lacks them was changed after signing.
+        "assertion.action.redacted",
+        "assertion.dataHash.redacted",
     }
 )
 INGREDIENT_TAMPERED_CODES = frozenset(
@@ -95,6 +106,29 @@ MALFORMED_CODES = frozenset(
         "manifest.update.invalid",
         "algorithm.unsupported",
         "general.error",
+        # The rest of c2pa-rs's failure codes that say a manifest breaks the rules
+        # without saying that anything changed (c2pa-rs validation_codes).
+        "assertion.dataHash.malformed",
+        "assertion.bmffHash.malformed",
+        "assertion.boxesHash.malformed",
+        "assertion.collectionHash.malformed",
+        "assertion.collectionHash.invalidURI",
+        "assertion.multiAssetHash.malformed",
+        "assertion.cloud-data.malformed",
+        "assertion.cloud-data.hardBinding",
+        "assertion.cloud-data.actions",
+        "assertion.ingredient.malformed",
+        "assertion.metadata.disallowed",
+        "assertion.timestamp.malformed",
+        "assertion.action.ingredientMismatch",
+        "assertion.action.redactionMismatch",
+        "assertion.outsideManifest",
+        "manifest.update.wrongParents",
+        "manifest.timestamp.invalid",
+        "manifest.timestamp.wrongParents",
+        "manifest.compressed.invalid",
+        # c2pa-rs's own code for a manifest written by a pre-release SDK.
+        "com.adobe.prerelease",
     }
 )
 CREDENTIAL_CODES = frozenset(
@@ -108,8 +142,13 @@ INFORMATIONAL_PREFIXES = (
     "timeStamp.",
     "ingredient.unknownProvenance",
     "manifest.unknownProvenance",
+    "manifest.unreferenced",
     "algorithm.deprecated",
+    "timeOfSigning.",
 )
+#: CAWG identity assertion codes: about the named actor, not about the content's hashes;
+#: c2pa-rs itself tolerates them in a Valid state.
+IDENTITY_PREFIX = "cawg."
 
 
 def classify_code(code: str) -> CodeClass:
@@ -132,6 +171,8 @@ def classify_code(code: str) -> CodeClass:
         return CodeClass.INACCESSIBLE
     if code.startswith(INFORMATIONAL_PREFIXES) or code.endswith(".additionalExclusionsPresent"):
         return CodeClass.INFORMATIONAL
+    if code.startswith(IDENTITY_PREFIX):
+        return CodeClass.IDENTITY
     return CodeClass.OTHER
 
 
@@ -200,6 +241,19 @@ def assess_integrity(
             Integrity.UNKNOWN,
             tuple(active[CodeClass.INACCESSIBLE]),
             "part of the manifest could not be fetched offline",
+        )
+    if active.get(CodeClass.OTHER):
+        # A failure this version cannot place: never read it as "hashes match".
+        return IntegrityAssessment(
+            Integrity.UNKNOWN,
+            tuple(active[CodeClass.OTHER]),
+            "the library reported a failure this version does not classify",
+        )
+    if standalone_manifest:
+        return IntegrityAssessment(
+            Integrity.UNKNOWN,
+            (),
+            "signature valid; a .c2pa file read on its own has no asset to compare hashes with",
         )
     return IntegrityAssessment(Integrity.INTACT, (), "hashes and signature match")
 
