@@ -84,8 +84,9 @@ class Manifest:
     actions: tuple[Action, ...] = ()
     ingredients: tuple[Ingredient, ...] = ()
     assertion_labels: tuple[str, ...] = ()
-    #: `Iptc4xmpExt:DigitalSourceType` values found in signed metadata assertions.
-    metadata_source_types: tuple[str, ...] = ()
+    #: (assertion label, value) of `Iptc4xmpExt:DigitalSourceType` values found in
+    #: signed metadata assertions (`c2pa.metadata`, `stds.iptc*`).
+    metadata_source_types: tuple[tuple[str, str], ...] = ()
     #: (algorithm, value) of `c2pa.soft-binding` assertions.
     soft_bindings: tuple[tuple[str, str], ...] = ()
     #: Parsing stopped early on a limit (too many actions/ingredients/assertions).
@@ -130,6 +131,8 @@ class ManifestStore:
     validation: Validation = field(default_factory=lambda: Validation(state=None))
     #: Notes about limits hit while parsing (too many manifests, strings cut, ...).
     notes: tuple[str, ...] = ()
+    #: Some manifests were left out on the `max_manifests` limit.
+    truncated: bool = False
 
     @property
     def active(self) -> Manifest | None:

@@ -94,11 +94,46 @@ def _templates(data: Mapping[str, Any], cut: _Cutter) -> dict[str, Mapping[str, 
     return out
 
 
+class _Defaults:
+    """Where an action's missing fields come from, field by field.
+
+    The action's own value first, then the template for its name, then the `"*"`
+    template: a named template that gives only a software agent must not hide the
+    `"*"` template's digital source type. A `softwareAgentIndex` (v2) points into
+    the assertion's `softwareAgents` list.
+    """
+
+    def __init__(
+        self, raw: Mapping[str, Any], templates: Mapping[str, Mapping[str, Any]], name: str
+    ) -> None:
+        self.layers = [raw, *(t for t in (templates.get(name), templates.get("*")) if t)]
+
+    def first(self, key: str) -> Any:
+        for layer in self.layers:
+            value = layer.get(key)
+            if value is not None and value != "":
+                return value
+        return None
+
+    def agent(self, agents: Sequence[Any], cut: _Cutter) -> tuple[str | None, str | None]:
+        for layer in self.layers:
+            name, version = _agent(layer.get("softwareAgent"), cut)
+            if name:
+                return name, version
+            index = layer.get("softwareAgentIndex")
+            if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(agents):
+                name, version = _agent(agents[index], cut)
+                if name:
+                    return name, version
+        return None, None
+
+
 def parse_actions(
     label: str, data: Mapping[str, Any], limits: Limits, cut: _Cutter
 ) -> tuple[list[Action], bool]:
     """Parse one actions assertion; returns (actions, truncated)."""
     templates = _templates(data, cut)
+    agents = _list(data.get("softwareAgents"))
     actions: list[Action] = []
     raw_actions = _list(data.get("actions"))
     truncated = len(raw_actions) > limits.max_actions
@@ -107,7 +142,7 @@ def parse_actions(
         name = cut.text(raw.get("action"))
         if not name:
             continue
-        template = templates.get(name) or templates.get("*") or {}
+        defaults = _Defaults(raw, templates, name)
         params = _dict(raw.get("parameters"))
         source_type: str | None = cut.text(raw.get("digitalSourceType"))
         source_from: SourceTypeFrom | None = SourceTypeFrom.ACTION if source_type else None
@@ -116,13 +151,15 @@ def parse_actions(
             if vendor:
                 source_type, source_from = vendor, SourceTypeFrom.PARAMETERS
         if not source_type:
-            from_template = cut.text(template.get("digitalSourceType"))
+            from_template = cut.text(defaults.first("digitalSourceType"))
             if from_template:
                 source_type, source_from = from_template, SourceTypeFrom.TEMPLATE
-        agent, agent_version = _agent(raw.get("softwareAgent"), cut)
-        if agent is None:
-            agent, agent_version = _agent(template.get("softwareAgent"), cut)
-        description = cut.text(raw.get("description")) or cut.text(params.get("description"))
+        agent, agent_version = defaults.agent(agents, cut)
+        description = (
+            cut.text(raw.get("description"))
+            or cut.text(params.get("description"))
+            or cut.text(defaults.first("description"))
+        )
         actions.append(
             Action(
                 action=name,
@@ -140,15 +177,21 @@ def parse_actions(
 
 
 def _metadata_source_types(data: Mapping[str, Any], cut: _Cutter) -> list[str]:
+    """`DigitalSourceType` values of a metadata assertion (JSON-LD, any key prefix).
+
+    The value may be a string, an `{"@id": uri}` node, or a list of either; the key is
+    matched without regard to case (`Iptc4xmpExt:DigitalSourceType`, `digitalSourceType`).
+    """
     found: list[str] = []
     for key, value in data.items():
-        if not isinstance(key, str) or not key.endswith("DigitalSourceType"):
+        if not isinstance(key, str) or not key.lower().endswith("digitalsourcetype"):
             continue
-        text = cut.text(value)
-        if text is None and isinstance(value, Mapping):  # {"@id": uri} form
-            text = cut.text(value.get("@id"))
-        if text:
-            found.append(text)
+        for item in value if isinstance(value, list) else (value,):
+            text = cut.text(item)
+            if text is None and isinstance(item, Mapping):  # {"@id": uri} form
+                text = cut.text(item.get("@id"))
+            if text:
+                found.append(text)
     return found
 
 
@@ -224,7 +267,7 @@ def parse_manifest(
     cut = cut or _Cutter(limits.max_string)
     actions: list[Action] = []
     labels: list[str] = []
-    metadata_types: list[str] = []
+    metadata_types: list[tuple[str, str]] = []
     soft_bindings: list[tuple[str, str]] = []
     truncated = False
     assertions = _list(raw.get("assertions"))
@@ -245,7 +288,7 @@ def parse_manifest(
             truncated = truncated or cut_short or len(parsed) > room
             actions.extend(parsed[: max(room, 0)])
         elif base in _METADATA_LABELS or base.startswith("stds.iptc"):
-            metadata_types.extend(_metadata_source_types(data, cut))
+            metadata_types.extend((a_label, v) for v in _metadata_source_types(data, cut))
         elif base == "c2pa.soft-binding":
             alg = cut.text(data.get("alg")) or "unknown"
             for block in _list(data.get("blocks")):
@@ -378,5 +421,9 @@ def parse_store(
             f"strings longer than {limits.max_string} characters were shortened (max_string)"
         )
     return ManifestStore(
-        active_label=active_label, manifests=manifests, validation=validation, notes=tuple(notes)
+        active_label=active_label,
+        manifests=manifests,
+        validation=validation,
+        notes=tuple(notes),
+        truncated=len(raw_manifests) > len(items),
     )
