@@ -66,6 +66,118 @@ CASES: list[tuple[str, dict[str, Any], Origin, tuple[str, ...]]] = [
         (),
     ),
     (
+        "a named template without a type does not hide the '*' template's type",
+        store(
+            {
+                "active": manifest(
+                    [OPENED],
+                    templates=[
+                        {"action": "c2pa.opened", "softwareAgent": {"name": "Opener"}},
+                        {"action": "*", "digitalSourceType": AI, "softwareAgent": "Any"},
+                    ],
+                )
+            }
+        ),
+        Origin.AI_GENERATED,
+        ("Opener",),
+    ),
+    (
+        "softwareAgentIndex names the tool from the assertion's softwareAgents",
+        store(
+            {
+                "active": {
+                    "title": "t",
+                    "assertions": [
+                        {
+                            "label": "c2pa.actions.v2",
+                            "data": {
+                                "softwareAgents": [
+                                    {"name": "other"},
+                                    {"name": "Imagen", "version": "3"},
+                                ],
+                                "actions": [
+                                    {
+                                        "action": "c2pa.created",
+                                        "digitalSourceType": AI,
+                                        "softwareAgentIndex": 1,
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                }
+            }
+        ),
+        Origin.AI_GENERATED,
+        ("Imagen",),
+    ),
+    (
+        "a second parentOf with AI is not dropped (walked as a component)",
+        store(
+            {
+                "active": manifest(
+                    [OPENED],
+                    [ingredient("parentOf", "camera"), ingredient("parentOf", "model")],
+                ),
+                "camera": manifest([created(IPTC + "digitalCapture")]),
+                "model": manifest([created(AI, "Gen")]),
+            }
+        ),
+        Origin.AI_COMPOSITE,
+        ("Gen",),
+    ),
+    (
+        "signed description 'AI Generated Image' on created without a type (Bing 2024)",
+        store(
+            {
+                "active": manifest(
+                    [created(None, "Bing Image Creator", description="AI Generated Image")]
+                )
+            }
+        ),
+        Origin.AI_GENERATED,
+        ("Bing Image Creator",),
+    ),
+    (
+        "a description that mentions AI in passing is not a declaration",
+        store(
+            {
+                "active": manifest(
+                    [created(None, "Cam", description="Not AI generated: shot on film")]
+                )
+            }
+        ),
+        Origin.NOT_DECLARED,
+        (),
+    ),
+    (
+        "a typed creation outranks an AI-sounding description",
+        store(
+            {
+                "active": manifest(
+                    [created(IPTC + "digitalCapture", "Cam", description="AI generated image")]
+                )
+            }
+        ),
+        Origin.CAPTURED,
+        (),
+    ),
+    (
+        "signed metadata with a list value and a lower-case key",
+        store(
+            {
+                "active": manifest(
+                    None,
+                    extra_assertions=[
+                        {"label": "stds.iptc", "data": {"digitalsourcetype": [{"@id": AI}]}}
+                    ],
+                )
+            }
+        ),
+        Origin.AI_GENERATED,
+        (),
+    ),
+    (
         "Adobe vendor parameter on opened",
         store(
             {
@@ -407,7 +519,70 @@ def test_depth_limit_stops_walk_and_says_so() -> None:
     assert classify_declaration(parse_store(doc)).origin is Origin.AI_GENERATED
     shallow = classify_declaration(parse_store(doc), limits=Limits(max_depth=3))
     assert shallow.truncated
-    assert shallow.origin is Origin.NOT_DECLARED
+    # What was cut may have said AI: not "not declared", but undetermined.
+    assert shallow.origin is Origin.UNDETERMINED
+    assert "limit" in shallow.rule
+
+
+def test_max_depth_counts_links() -> None:
+    """max_depth=1 still reads the parent one link away (ChatGPT's shape)."""
+    doc = store(
+        {
+            "active": manifest([OPENED], [ingredient("parentOf", "parent")]),
+            "parent": manifest([created(AI, "GPT-4o")]),
+        }
+    )
+    one = classify_declaration(parse_store(doc), limits=Limits(max_depth=1))
+    assert (one.origin, one.truncated) == (Origin.AI_GENERATED, False)
+    grand = store(
+        {
+            "active": manifest([OPENED], [ingredient("parentOf", "parent")]),
+            "parent": manifest([OPENED], [ingredient("parentOf", "root")]),
+            "root": manifest([created(AI, "GPT-4o")]),
+        }
+    )
+    cut = classify_declaration(parse_store(grand), limits=Limits(max_depth=1))
+    assert (cut.origin, cut.truncated) == (Origin.UNDETERMINED, True)
+
+
+def test_action_limit_cut_is_not_a_non_ai_verdict() -> None:
+    """An AI creation beyond max_actions leaves the verdict undetermined, not captured."""
+    actions = [created(IPTC + "digitalCapture")] + [{"action": "c2pa.edited"}] * 20
+    actions.append({"action": "c2pa.edited", "digitalSourceType": AI_EDIT})
+    doc = store({"active": manifest(actions)})
+    assert classify_declaration(parse_store(doc)).origin is Origin.AI_EDITED
+    cut = classify_declaration(
+        parse_store(doc, Limits(max_actions=10)), limits=Limits(max_actions=10)
+    )
+    assert cut.origin is Origin.UNDETERMINED
+
+
+def test_rule_names_the_assertion_that_decided() -> None:
+    """An AI verdict from an assertion's presence says so, not "created/opened with"."""
+    doc = store(
+        {
+            "active": manifest(
+                None, extra_assertions=[{"label": "com.adobe.generative-ai", "data": {}}]
+            )
+        }
+    )
+    assert "com.adobe.generative-ai" in classify_declaration(parse_store(doc)).rule
+
+
+def test_metadata_evidence_names_its_assertion() -> None:
+    """Signed IPTC metadata evidence carries the label it came from (stds.iptc here)."""
+    doc = store(
+        {
+            "active": manifest(
+                None,
+                extra_assertions=[
+                    {"label": "stds.iptc", "data": {"Iptc4xmpExt:DigitalSourceType": AI}}
+                ],
+            )
+        }
+    )
+    (ev,) = classify_declaration(parse_store(doc)).evidence
+    assert ev.assertion == "stds.iptc"
 
 
 def test_ingredient_manifest_missing_from_store() -> None:

@@ -18,6 +18,7 @@ Every verdict carries the evidence it rests on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -117,7 +118,7 @@ def _walk(store: ManifestStore, start: str, limits: Limits) -> tuple[list[_Node]
     path: tuple[str, ...] = (start,)
     relationship = "active"
     while label is not None and label in store.manifests and label not in seen:
-        if len(path) > limits.max_depth:
+        if _links(path) > limits.max_depth:
             truncated = True
             break
         seen.add(label)
@@ -133,8 +134,12 @@ def _walk(store: ManifestStore, start: str, limits: Limits) -> tuple[list[_Node]
         relationship = "parentOf"
     nodes.extend(chain)
 
-    def below(node: _Node, components_only: bool) -> list[_Node]:
-        """Ingredient nodes of `node`, reversed so the stack pops them in order."""
+    def below(node: _Node) -> list[_Node]:
+        """Ingredient nodes of `node`, reversed so the stack pops them in order.
+
+        The chain's own parents are already `seen`; a second `parentOf` (which makes
+        the manifest malformed) is walked like a component, so its claims still count.
+        """
         return [
             _Node(
                 store.manifests.get(ing.manifest_label, Manifest(label=ing.manifest_label)),
@@ -143,24 +148,27 @@ def _walk(store: ManifestStore, start: str, limits: Limits) -> tuple[list[_Node]
                 False,
             )
             for ing in reversed(node.manifest.ingredients)
-            if ing.manifest_label
-            and ing.manifest_label not in seen
-            and not (components_only and ing.relationship == "parentOf")
+            if ing.manifest_label and ing.manifest_label not in seen
         ]
 
-    stack = [child for node in reversed(chain) for child in below(node, components_only=True)]
+    stack = [child for node in reversed(chain) for child in below(node)]
     while stack:
         node = stack.pop()
         label = node.manifest.label
         if label in seen or label not in store.manifests:
             continue
-        if len(node.path) > limits.max_depth:
+        if _links(node.path) > limits.max_depth:
             truncated = True
             continue
         seen.add(label)
         nodes.append(node)
-        stack.extend(below(node, components_only=False))
+        stack.extend(below(node))
     return nodes, truncated
+
+
+def _links(path: tuple[str, ...]) -> int:
+    """Ingredient links from the start manifest (the path lists manifests)."""
+    return len(path) - 1
 
 
 def _findings(node: _Node) -> Iterator[Evidence]:
@@ -178,11 +186,11 @@ def _findings(node: _Node) -> Iterator[Evidence]:
             source_type_from=action.source_type_from.value if action.source_type_from else None,
             software_agent=action.software_agent,
         )
-    for value in manifest.metadata_source_types:
+    for assertion_label, value in manifest.metadata_source_types:
         yield Evidence(
             **common,  # type: ignore[arg-type]
             source_class=sourcetype.classify(value),
-            assertion="c2pa.metadata",
+            assertion=assertion_label,
             source_type=sourcetype.normalize(value),
             source_type_from="metadata",
         )
@@ -232,6 +240,48 @@ def origin_of(source_class: SourceClass) -> Origin | None:
     return _NON_AI_ORIGIN.get(source_class)
 
 
+def _generated_rule(decisive: list[Evidence]) -> str:
+    """The rule text for an AI-generated verdict, after what decided it."""
+    first = decisive[0]
+    if first.action is not None:
+        return "created/opened with an AI-generated source type in the origin chain"
+    if first.source_type_from == "metadata":
+        return "signed IPTC metadata declares an AI-generated source type"
+    return f"the manifest carries a {base_label(first.assertion or '')} assertion"
+
+
+#: Descriptions that say, in full, that the asset is AI output. Some producers (Bing
+#: Image Creator, 2024) state it only this way, on a `c2pa.created` with no source
+#: type. Matched whole, so "not AI-generated" or a long caption never count.
+_AI_DESCRIPTION = re.compile(
+    r"\s*(?:an?\s+)?(?:ai[- ]generated(?:\s+(?:image|picture|photo|video|audio|content|media))?"
+    r"|(?:generated|created|made)\s+(?:by|with|using)\s+(?:an?\s+)?ai(?:\s+tool|\s+model)?)"
+    r"\s*[.!]?\s*",
+    re.IGNORECASE,
+)
+
+
+def _described_as_ai(node: _Node) -> Iterator[Evidence]:
+    """`c2pa.created` actions whose signed description alone says AI-generated."""
+    for action in node.manifest.actions:
+        if (
+            action.action == "c2pa.created"
+            and not action.digital_source_type
+            and action.description
+            and _AI_DESCRIPTION.fullmatch(action.description)
+        ):
+            yield Evidence(
+                manifest=node.manifest.label,
+                path=node.path,
+                relationship=node.relationship,
+                source_class=SourceClass.AI_GENERATED,
+                assertion=action.assertion_label,
+                action=action.action,
+                source_type_from="description",
+                software_agent=action.software_agent,
+            )
+
+
 def classify_declaration(
     store: ManifestStore, start: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> Declaration:
@@ -239,7 +289,9 @@ def classify_declaration(
     label = start if start is not None else store.active_label
     if label is None or label not in store.manifests:
         return Declaration(Origin.NOT_DECLARED, (), (), "no manifest to read")
-    nodes, truncated = _walk(store, label, limits)
+    nodes, walk_cut = _walk(store, label, limits)
+    # A limit that cut the walk or a manifest short may have hidden an AI claim.
+    truncated = walk_cut or store.truncated or any(n.manifest.truncated for n in nodes)
     chain: list[Evidence] = []
     components: list[Evidence] = []
     for node in nodes:
@@ -251,15 +303,21 @@ def classify_declaration(
         evidence = [_with_rule(e, rule) for e in decisive]
         evidence.extend(e for e in rest if e not in decisive)
         ai = [e for e in evidence if e.source_class.is_ai] if origin.is_ai else []
+        if truncated and not origin.is_ai:
+            # Nothing seen says AI, but not everything was seen: do not rule it out.
+            return Declaration(
+                Origin.UNDETERMINED,
+                (),
+                tuple(evidence),
+                f"a limit cut the manifests short before everything was read ({rule})",
+                truncated,
+            )
         return Declaration(origin, _tools(ai), tuple(evidence), rule, truncated)
 
     generated = [e for e in chain if e.source_class is SourceClass.AI_GENERATED and _is_creation(e)]
     if generated:
         return verdict(
-            Origin.AI_GENERATED,
-            "created/opened with an AI-generated source type in the origin chain",
-            generated,
-            chain + components,
+            Origin.AI_GENERATED, _generated_rule(generated), generated, chain + components
         )
     edited = [
         e for e in chain if e.source_class in (SourceClass.AI_GENERATED, SourceClass.AI_EDITED)
@@ -299,6 +357,15 @@ def classify_declaration(
             else f"created with source type {sourcetype.term(first.source_type or '')}"
         )
         return verdict(origin, rule, [first], chain)
+    described = [e for node in nodes if node.in_chain for e in _described_as_ai(node)]
+    if described:
+        return verdict(
+            Origin.AI_GENERATED,
+            "the signed c2pa.created action describes the asset as AI-generated"
+            " (no digital source type is given)",
+            described,
+            chain,
+        )
     if chain:
         return verdict(
             Origin.NOT_DECLARED,
@@ -306,7 +373,7 @@ def classify_declaration(
             [],
             chain,
         )
-    return Declaration(Origin.NOT_DECLARED, (), (), "no digital source type anywhere", truncated)
+    return verdict(Origin.NOT_DECLARED, "no digital source type anywhere", [], [])
 
 
 def declaration_basis(
