@@ -1100,8 +1100,9 @@ class Corpus:
                 "the manifest store of sidecar.jpg (application/c2pa); validate it against "
                 "sidecar.jpg (read alone, c2pa-rs reports assertion.dataHash.mismatch)",
                 # Read on its own there is no asset to hash: the library's state is
-                # Invalid (dataHash.mismatch) while the manifest itself is intact.
-                {**sidecar, "validation_state": "invalid"},
+                # Invalid (dataHash.mismatch); the signature is valid, but whether the
+                # content matches cannot be known, so integrity is unknown.
+                {**sidecar, "validation_state": "invalid", "integrity": "unknown"},
                 want_state="Trusted",
                 mime=C2PA,
                 asset_file="sidecar.jpg",
@@ -1600,6 +1601,7 @@ def expected_document(samples: Sequence[Sample], observations: dict[str, Any]) -
         **verdict(
             credentials="sidecar",
             state="invalid",
+            integrity="unknown",
             origin="ai_generated",
             ai_tools=["Sample Diffusion"],
         ),

@@ -40,7 +40,7 @@ def test_unreadable_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     """A read that fails (permissions, I/O error) is unreadable, with the OS's reason."""
     import verify.core
 
-    def deny(_: Path) -> object:
+    def deny(*_: object) -> object:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(verify.core, "_scan_file", deny)
@@ -49,6 +49,35 @@ def test_unreadable_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     report = Verifier().check_path(p)
     assert report.error is not None and report.error.kind.value == "unreadable"
     assert report.error.message == "Permission denied"
+
+
+def test_nul_byte_in_a_path_is_unreadable() -> None:
+    """A name with a NUL byte (from a list file) names no file: unreadable, not a bug."""
+    report = Verifier().check_path("a.jpg\0b.jpg")
+    assert report.error is not None and report.error.kind.value == "unreadable"
+
+
+def test_scan_refuses_a_fifo_without_blocking(tmp_path: Path) -> None:
+    """A FIFO reaching the read (swapped in after stat) is refused at once, not read."""
+    import os
+
+    from verify.core import _NotRegular, _scan_file
+
+    fifo = tmp_path / "pipe.jpg"
+    os.mkfifo(fifo)
+    with pytest.raises(_NotRegular):
+        _scan_file(fifo, 1 << 20)
+
+
+def test_scan_stops_at_max_size(tmp_path: Path) -> None:
+    """A file that is longer than max_size when read (it grew) is not read to its end."""
+    from verify.core import _Grew, _scan_file
+
+    p = tmp_path / "big.jpg"
+    p.write_bytes(b"\xff\xd8" + b"\0" * 100)
+    with pytest.raises(_Grew):
+        _scan_file(p, 10)
+    assert _scan_file(p, 102).size == 102
 
 
 def test_empty_and_random_bytes() -> None:

@@ -91,3 +91,74 @@ def test_allow_network_fetches(listener: Listener, samples_dir: Path, tmp_path: 
         main, ["check", "-f", "json", "-j", "1", "--allow-network", "--timeout", "20", str(asset)]
     )
     assert listener.connections >= 1
+
+
+class _ManifestServer:
+    """Serves one manifest store (application/c2pa) for any path, on loopback."""
+
+    def __init__(self, body: bytes, status: int = 200) -> None:
+        import http.server
+
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.requests += 1
+                self.send_response(status)
+                self.send_header("Content-Type", "application/c2pa")
+                self.send_header("Content-Length", str(len(body) if status == 200 else 0))
+                self.end_headers()
+                if status == 200:
+                    self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.requests = 0
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port: int = self.httpd.server_address[1]
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self._thread.join(timeout=5)
+
+
+def _check_online(asset: Path) -> dict[str, object]:
+    result = CliRunner().invoke(
+        main,
+        ["check", "-f", "json", "-j", "1", "--allow-network", "--timeout", "20", str(asset)],
+    )
+    record: dict[str, object] = json.loads(result.stdout)
+    return record
+
+
+def test_fetched_remote_manifest_is_reported_as_remote(samples_dir: Path, tmp_path: Path) -> None:
+    """A store fetched with --allow-network reads as credentials "remote" with its URL."""
+    server = _ManifestServer((samples_dir / "remote" / "remote-manifest.c2pa").read_bytes())
+    try:
+        record = _check_online(_asset(samples_dir, tmp_path, server.port))
+    finally:
+        server.close()
+    assert server.requests >= 1
+    assert record["credentials"] == "remote"
+    assert str(record["remote_url"]).startswith(f"http://127.0.0.1:{server.port}/")
+    assert record["validation"]["state"] is not None  # type: ignore[index]
+    assert record["declaration"]["origin"] == "ai_generated"  # type: ignore[index]
+    assert any("fetched from" in note for note in record["notes"])  # type: ignore[attr-defined]
+
+
+def test_failed_fetch_says_so_and_keeps_a_clean_url(samples_dir: Path, tmp_path: Path) -> None:
+    """A fetch that fails is not called "offline"; the URL carries no stray punctuation."""
+    server = _ManifestServer(b"", status=404)
+    try:
+        record = _check_online(_asset(samples_dir, tmp_path, server.port))
+    finally:
+        server.close()
+    assert record["credentials"] == "remote"
+    url = str(record["remote_url"])
+    assert url.startswith(f"http://127.0.0.1:{server.port}/") and url[-1] not in ").,;"
+    explanation = record["declaration"]["explanation"]  # type: ignore[index]
+    assert "could not be fetched" in explanation and "offline" not in explanation

@@ -105,3 +105,40 @@ def test_missing_path(reader: ManifestReader, tmp_path: Path) -> None:
     """A path that vanished is unreadable, not an exception."""
     outcome = reader.read_path(tmp_path / "gone.jpg", "image/jpeg")
     assert outcome.error_kind is ErrorKind.UNREADABLE
+
+
+def test_url_loses_the_punctuation_around_it() -> None:
+    """ "(url ...)" in a library message does not leave ")" on the URL."""
+    outcome = classify_exception(
+        c2pa.C2paError("Remote: fetch failed (url https://a.test/m.c2pa).")
+    )
+    assert outcome.remote_url == "https://a.test/m.c2pa"
+
+
+def test_crjson_failure_keeps_the_report(
+    reader: ManifestReader, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When only the optional certificate detail fails, the manifest is still read."""
+
+    def broken(self: object) -> str:
+        raise c2pa.C2paError.Other("crjson broke")
+
+    monkeypatch.setattr(c2pa.Reader, "crjson", broken)
+    outcome = reader.read_path(samples_dir / "ai-generated.jpg", "image/jpeg")
+    assert outcome.kind is ReadKind.MANIFEST
+    assert outcome.signature_details == {}
+    assert any("crJSON" in note for note in outcome.notes)
+
+
+def test_embedded_and_sidecar_stores_are_not_remote(
+    reader: ManifestReader, samples_dir: Path
+) -> None:
+    """Only a store fetched from a URL is "not embedded"; a sidecar is read locally."""
+    embedded = reader.read_path(samples_dir / "ai-generated.jpg", "image/jpeg")
+    sidecar = reader.read_bytes(
+        (samples_dir / "sidecar.jpg").read_bytes(),
+        "image/jpeg",
+        (samples_dir / "sidecar.c2pa").read_bytes(),
+    )
+    assert (embedded.embedded, embedded.remote_url) == (True, None)
+    assert (sidecar.kind, sidecar.embedded, sidecar.remote_url) == (ReadKind.MANIFEST, True, None)

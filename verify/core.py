@@ -86,6 +86,8 @@ class _Read:
     credentials: Credentials
     standalone: bool = False
     note: str | None = None
+    #: The check was allowed to use the network (a remote manifest could be fetched).
+    network: bool = False
 
 
 def _state(value: str | None) -> ValidationState | None:
@@ -166,21 +168,24 @@ def _report_without_store(base: dict[str, object], read: _Read) -> Report:
         )
     undetermined = Declaration(Origin.UNDETERMINED, (), (), "")
     if outcome.kind is ReadKind.REMOTE:
+        if read.network:
+            why = "the manifest is stored remotely and could not be fetched"
+            said = (
+                "Content Credentials are stored remotely and could not be fetched:"
+                f" {outcome.message}"
+            )
+        else:
+            why = "the manifest is stored remotely; fetching it needs --allow-network"
+            said = "Content Credentials are stored remotely and were not fetched (offline)"
         return Report(
             **base,  # type: ignore[arg-type]
             credentials=Credentials.REMOTE,
             remote_url=outcome.remote_url,
             validation=ValidationSummary(state=None),
             integrity=Integrity.UNKNOWN,
-            integrity_detail=IntegrityDetail(
-                (), "the manifest is stored remotely; fetching it needs --allow-network"
-            ),
+            integrity_detail=IntegrityDetail((), why),
             signer=None,
-            declaration=_declaration_report(
-                undetermined,
-                Basis.NONE,
-                "Content Credentials are stored remotely and were not fetched (offline)",
-            ),
+            declaration=_declaration_report(undetermined, Basis.NONE, said),
             provenance=None,
             error=None,
             notes=tuple(notes),
@@ -221,9 +226,11 @@ def build_report(
     store = parse_store(outcome.store, limits, outcome.signature_details)
     if evidence is None:
         evidence = read_evidence(outcome.manifest_jumbf, store.active_label)
-    notes = list(store.notes)
+    notes = [*store.notes, *outcome.notes]
     if read.note:
         notes.append(read.note)
+    if not outcome.embedded and outcome.remote_url:
+        notes.append(f"manifest store fetched from {outcome.remote_url} (--allow-network)")
     integrity = assess_integrity(store.validation, standalone_manifest=read.standalone)
     if read.standalone:
         notes.append(
@@ -235,7 +242,10 @@ def build_report(
     declaration = classify_declaration(store, limits=limits)
     classified = {store.active_label: declaration.origin} if store.active_label else {}
     if declaration.truncated:
-        notes.append(f"the provenance walk stopped at max_depth={limits.max_depth}")
+        notes.append(
+            f"the provenance walk did not see every manifest (max_depth={limits.max_depth},"
+            " or a manifest cut at another limit); a verdict other than AI is left undetermined"
+        )
     explanation = None
     if declaration.origin is Origin.NOT_DECLARED and integrity.integrity is Integrity.MALFORMED:
         declaration = Declaration(
@@ -248,6 +258,7 @@ def build_report(
     return Report(
         **base,  # type: ignore[arg-type]
         credentials=read.credentials,
+        remote_url=outcome.remote_url if not outcome.embedded else None,
         validation=summarize_validation(store.validation),
         integrity=integrity.integrity,
         integrity_detail=IntegrityDetail(integrity.codes, integrity.explanation),
@@ -353,6 +364,8 @@ class Verifier:
             st = p.stat()
         except OSError as exc:
             return _error_report(base, ErrorKind.UNREADABLE, exc.strerror or str(exc))
+        except ValueError as exc:  # a NUL byte in the name: no such file can exist
+            return _error_report(base, ErrorKind.UNREADABLE, str(exc))
         if not stat.S_ISREG(st.st_mode):
             return _error_report(
                 base, ErrorKind.UNSUPPORTED, not_regular_message(stat.S_ISDIR(st.st_mode))
@@ -363,11 +376,20 @@ class Verifier:
                 base, ErrorKind.TOO_LARGE, too_large_message(st.st_size, self.limits)
             )
         try:
-            scan = _scan_file(p)
+            scan = _scan_file(p, self.limits.max_size)
         except OSError as exc:
             return _error_report(base, ErrorKind.UNREADABLE, exc.strerror or str(exc))
+        except _NotRegular:
+            return _error_report(base, ErrorKind.UNSUPPORTED, not_regular_message(False))
+        except _Grew:
+            return _error_report(
+                base,
+                ErrorKind.TOO_LARGE,
+                f"grew past the limit of {self.limits.max_size} (max_size) while being read",
+            )
+        base["size"] = scan.size
         base["sha256"] = scan.digest
-        mime = media.detect(scan.head, p.name)
+        mime = scan.mime
         base["media_type"] = mime
         read = self._read_path(p, mime, scan)
         return self._report(base, read, lambda: _signal_bytes(p, scan, self.limits))
@@ -394,12 +416,17 @@ class Verifier:
         self, base: dict[str, object], read: _Read, data: Callable[[], bytes | None]
     ) -> Report:
         """Build the report with its signals; with `certs_dir`, also write the signer's chain."""
+        if self.options.allow_network:
+            read = dataclasses.replace(read, network=True)
         outcome = read.outcome
         active = outcome.store.get("active_manifest") if outcome.store else None
         evidence = read_evidence(
             outcome.manifest_jumbf, active if isinstance(active, str) else None
         )
         report = self._signals(build_report(base, read, self.limits, self._context, evidence), data)
+        if report.credentials is Credentials.REMOTE and report.remote_url is None:
+            # A failed fetch's message may not name the URL; the XMP reference does.
+            report = dataclasses.replace(report, remote_url=_provenance_url(report))
         if self._certs_dir is None or report.signer is None or not evidence.chain:
             return report
         try:
@@ -532,11 +559,20 @@ class Verifier:
             return _failure_report(base, exc)
 
 
+def _provenance_url(report: Report) -> str | None:
+    """The `dcterms:provenance` URL the XMP detector found, if any."""
+    for sig in report.signals:
+        if sig.field.endswith("provenance") and sig.value.startswith(("http://", "https://")):
+            return sig.value
+    return None
+
+
 def _credentials_for(
     outcome: ReadOutcome, found: Credentials = Credentials.EMBEDDED
 ) -> Credentials:
     if outcome.kind is ReadKind.MANIFEST:
-        return found
+        # A store fetched from the asset's remote reference (with --allow-network).
+        return found if outcome.embedded else Credentials.REMOTE
     if outcome.kind is ReadKind.NO_MANIFEST:
         return Credentials.NONE
     if outcome.kind is ReadKind.REMOTE:
@@ -549,32 +585,54 @@ _NO_MANIFEST = ReadOutcome(ReadKind.NO_MANIFEST, message="no C2PA markers in the
 
 @dataclass(frozen=True)
 class _Scan:
-    """What one pass over a file gave: its hash, first bytes, and the fast-path facts."""
+    """What one pass over a file gave: its hash, type, and the fast-path facts."""
 
     head: bytes
     digest: str
     size: int
-    #: A C2PA marker occurs somewhere in the file (the fast path does not apply).
+    mime: str
+    #: A C2PA marker occurs somewhere in the file (the fast path does not apply). Only
+    #: looked for in the types the fast path serves; True (read it) for the others.
     marked: bool
     #: The whole file, when it fit in the first read (else None).
     data: bytes | None
 
 
-def _scan_file(p: Path) -> _Scan:
-    digest = hashlib.sha256()
-    markers = fastpath.MarkerScan()
-    first: bytes | None = None
-    size = 0
-    with p.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            if first is None:
-                first = chunk
+class _NotRegular(Exception):
+    """The path turned into something else than a regular file between stat and open."""
+
+
+class _Grew(Exception):
+    """The file grew past max_size while it was read."""
+
+
+def _scan_file(p: Path, max_size: int) -> _Scan:
+    """Hash the file and look for C2PA markers, in one pass, reading at most max_size.
+
+    Opened without blocking and checked again on the open descriptor: a file swapped
+    for a FIFO after `stat` is refused instead of hanging the read.
+    """
+    fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise _NotRegular
+        digest = hashlib.sha256()
+        first = fh.read(_CHUNK)
+        mime = media.detect(first[: media.SNIFF_BYTES], p.name)
+        markers = fastpath.MarkerScan() if mime in fastpath.FAST_TYPES else None
+        size = 0
+        chunk = first
+        while chunk:
             digest.update(chunk)
-            markers.feed(chunk)
+            if markers is not None:
+                markers.feed(chunk)
             size += len(chunk)
-    first = first or b""
+            if size > max_size:
+                raise _Grew
+            chunk = fh.read(_CHUNK)
     whole = first if len(first) == size else None
-    return _Scan(first[: media.SNIFF_BYTES], digest.hexdigest(), size, markers.found, whole)
+    marked = markers.found if markers is not None else True
+    return _Scan(first[: media.SNIFF_BYTES], digest.hexdigest(), size, mime, marked, whole)
 
 
 def _signal_bytes(p: Path, scan: _Scan, limits: Limits) -> bytes | None:

@@ -51,9 +51,15 @@ class ReadOutcome:
     library_error: str | None = None
     #: The active manifest's store as JUMBF bytes (its signature holds the certificates).
     manifest_jumbf: bytes | None = None
+    #: False when the manifest store was fetched from `remote_url` (with --allow-network).
+    embedded: bool = True
+    #: The library's own problems with optional detail (crJSON), kept as notes.
+    notes: tuple[str, ...] = ()
 
 
 _URL = re.compile(r"https?://[^\s\"'<>]+")
+#: Punctuation that closes the sentence around a URL in a library message, not the URL.
+_URL_TRAILER = ").,;:]}'\""
 
 #: Library exception class name -> error kind. `ManifestNotFound` is not an error.
 _ERROR_KINDS: dict[str, ErrorKind] = {
@@ -128,7 +134,7 @@ def classify_exception(exc: BaseException) -> ReadOutcome:
         found = _URL.search(message)
         return ReadOutcome(
             ReadKind.REMOTE,
-            remote_url=found.group(0) if found else None,
+            remote_url=found.group(0).rstrip(_URL_TRAILER) if found else None,
             message=message,
             library_error=name,
         )
@@ -204,11 +210,13 @@ class ManifestReader:
             reader = self._c2pa.Reader(mime, stream, manifest_data, context=self._context)
         except Exception as exc:  # every library failure becomes a value
             return classify_exception(exc)
+        notes: list[str] = []
         try:
             with reader:
                 store = json.loads(reader.json())
-                details = _signature_details(reader.crjson())
+                details = _optional_details(reader, notes)
                 jumbf = _manifest_jumbf(reader, store)
+                embedded, remote_url = _location(reader)
         except Exception as exc:
             return classify_exception(exc)
         if not isinstance(store, dict):
@@ -218,7 +226,13 @@ class ManifestReader:
                 message="manifest store is not an object",
             )
         return ReadOutcome(
-            ReadKind.MANIFEST, store=store, signature_details=details, manifest_jumbf=jumbf
+            ReadKind.MANIFEST,
+            store=store,
+            signature_details=details,
+            manifest_jumbf=jumbf,
+            embedded=embedded,
+            remote_url=remote_url,
+            notes=tuple(notes),
         )
 
 
@@ -332,6 +346,32 @@ def _resource_problem(exc: BaseException, sink: _BoundedSink, max_bytes: int) ->
     message = str(exc)
     name = error_name(exc)
     return message if message.startswith(name) else f"{name}: {message}"
+
+
+def _optional_details(reader: Any, notes: list[str]) -> dict[str, Mapping[str, Any]]:
+    """Certificate details from crJSON; its failure loses them, never the report."""
+    try:
+        return _signature_details(reader.crjson())
+    except Exception as exc:
+        notes.append(f"certificate details (crJSON) could not be read: {error_name(exc)}: {exc}")
+        return {}
+
+
+def _location(reader: Any) -> tuple[bool, str | None]:
+    """(embedded, remote URL): a store fetched from its URL (with --allow-network).
+
+    A sidecar or a `.c2pa` file is not embedded either, but has no remote URL: only a
+    store the library fetched counts as remote.
+    """
+    try:
+        if reader.is_embedded():
+            return True, None
+        url = reader.get_remote_url()
+    except Exception:  # an older binding without these: the store was read locally
+        return True, None
+    if isinstance(url, str) and url:
+        return False, url
+    return True, None
 
 
 def _manifest_jumbf(reader: Any, store: Any) -> bytes | None:
