@@ -228,12 +228,20 @@ def _report(result: UpdateResult) -> bool:
     type=click.FloatRange(min=0, min_open=True),
     help="Seconds to wait for each server (default 30, or `timeout` in the config file).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Store a list even if it has more than a quarter fewer certificates than the stored"
+    " one (refused without it: a download cut short looks like that).",
+)
 def update(
+    *,
     url: str | None,
     tsa_url: str | None,
     legacy: bool,
     legacy_url: str | None,
     timeout: float | None,
+    force: bool,
 ) -> None:
     """Download the C2PA trust lists, check them, and store them for `check`."""
     env = os.environ
@@ -243,7 +251,9 @@ def update(
         store = TrustStore(config.cache_dir(env))
         now = datetime.now(UTC)
         results = [
-            update_list(store, entry, sources, now, timeout=timeout or file_config.timeout)
+            update_list(
+                store, entry, sources, now, timeout=timeout or file_config.timeout, force=force
+            )
             for entry, sources in jobs
         ]
     except TrustError as exc:
