@@ -481,12 +481,40 @@ def test_show_and_check_warn_about_stale_lists(trust_home: TrustHome) -> None:
     trust_home.store.save(C2PA, [NewPart(PartKind.ANCHORS, "http://x", OWN_ANCHORS, 1)], old)
     shown = cli("trust", "show")
     assert "STALE" in shown.stdout
-    assert "C2PA Trust List is 100 days old (older than 30)" in shown.stderr
+    assert "C2PA Trust List is 100 days old (older than 30 days)" in shown.stderr
     checked = cli("check", str(SAMPLES / "captured.jpg"))
-    assert "the C2PA Trust List is 100 days old" in checked.stderr
+    assert "the C2PA Trust List is 100 days old (older than 30 days)" in checked.stderr
     trust_home.config.write_text("[trust]\nmax_age_days = 365\n")
     assert "STALE" not in cli("trust", "show").stdout
     assert "STALE" in cli("trust", "show", "--max-age", "10").stdout
+
+
+def test_short_ages_and_thresholds_read_in_hours_and_minutes(trust_home: TrustHome) -> None:
+    """A list fetched hours ago, checked against a threshold of minutes: both read as such."""
+    hours_ago = datetime.now(UTC) - timedelta(hours=5)
+    trust_home.store.save(C2PA, [NewPart(PartKind.ANCHORS, "http://x", OWN_ANCHORS, 1)], hours_ago)
+    shown = cli("trust", "show", "--max-age", str(10 / 1440))
+    assert "C2PA Trust List is 5 hours old (older than 10 minutes)" in shown.stderr
+
+
+@pytest.mark.parametrize(
+    ("days", "text"),
+    [
+        (1e-05, "1 second"),
+        (0.5 / 1440, "30 seconds"),
+        (2 / 1440, "2 minutes"),
+        (89 / 1440, "89 minutes"),
+        (3 / 24, "3 hours"),
+        (1, "24 hours"),
+        (2, "2 days"),
+        (100, "100 days"),
+    ],
+)
+def test_duration(days: float, text: str) -> None:
+    """Ages and thresholds in the unit that reads best."""
+    from verify.trust.show import duration
+
+    assert duration(days) == text
 
 
 def test_show_with_nothing_configured(trust_home: TrustHome) -> None:

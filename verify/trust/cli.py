@@ -143,7 +143,8 @@ def resolve_trust(args: TrustArgs, env: Mapping[str, str] | None = None) -> Reso
             age = entry.age_days(now)
             if age > file_config.max_age_days:
                 click.echo(
-                    f"c2pa-verify: warning: the {entry.title} is {age:.0f} days old;"
+                    f"c2pa-verify: warning: the {entry.title} is {show.duration(age)} old"
+                    f" (older than {show.duration(file_config.max_age_days)});"
                     " run `c2pa-verify trust update`",
                     err=True,
                 )
