@@ -590,3 +590,55 @@ def test_real_lists_download_and_show(
 
 def _count(path: Path) -> int:
     return path.read_text().count("-----BEGIN CERTIFICATE-----")
+
+
+@needs_shared
+def test_real_c2pa_bundle_with_the_sample_root_recognises_the_sample(
+    trust_home: TrustHome, list_server: ListServer
+) -> None:
+    """The real 30-anchor C2PA bundle plus the samples' root, served as the C2PA list: after
+    `trust update`, `check` with no trust flag names the organisation and the list."""
+    real = (SHARED_TRUST_LISTS / "C2PA-TRUST-LIST.pem").read_bytes()
+    bundle = real.rstrip(b"\n") + b"\n\n" + OWN_ANCHORS
+    urls = {
+        "url": list_server.serve("/trust-list/C2PA-TRUST-LIST.pem", bundle),
+        "tsa_url": list_server.serve(
+            "/trust-list/C2PA-TSA-TRUST-LIST.pem",
+            (SHARED_TRUST_LISTS / "C2PA-TSA-TRUST-LIST.pem").read_bytes(),
+        ),
+    }
+    result = update(urls)
+    assert result.exit_code == UpdateExit.OK, result.output
+    anchors = _count(SHARED_TRUST_LISTS / "C2PA-TRUST-LIST.pem") + 1
+    assert f"C2PA Trust List: updated ({anchors} anchors)" in result.stdout
+    text = cli("check", str(SAMPLES / "ai-generated.jpg"))
+    assert text.exit_code == 0, text.output
+    assert "signed by c2pa-verify Test Signer" in text.stdout
+    assert "signer recognised by C2PA Trust List" in text.stdout
+    signer = check_json(str(SAMPLES / "ai-generated.jpg"))["signer"]
+    assert (signer["organization"], signer["trust"], signer["trust_list"]) == (
+        "c2pa-verify Test Signer",
+        "trusted",
+        "C2PA Trust List",
+    )
+    shown = cli("trust", "show").stdout
+    assert f"{anchors} anchor certificate(s):" in shown
+    assert "- Google C2PA Media Services 1P ICA G3, Google LLC" in shown
+    assert "- c2pa-verify Test Root CA, c2pa-verify Test Signer" in shown
+
+
+@needs_shared
+def test_real_list_cut_after_ten_certificates_is_refused(
+    trust_home: TrustHome, list_server: ListServer
+) -> None:
+    """The audit's case: no Content-Length, the connection closes after 10 of the 30."""
+    args = serve_real_lists(list_server, SHARED_TRUST_LISTS)[:6]  # without --legacy-url
+    assert cli(*args).exit_code == UpdateExit.OK
+    real = (SHARED_TRUST_LISTS / "C2PA-TRUST-LIST.pem").read_bytes()
+    cut = list_server.serve("/cut.pem", first_certificates(real, 10), no_length=True)
+    result = cli(*args[:3], cut, *args[4:])
+    assert result.exit_code == UpdateExit.FAILED
+    total = _count(SHARED_TRUST_LISTS / "C2PA-TRUST-LIST.pem")
+    assert f"holds 10 anchors where the stored list holds {total}" in result.stderr
+    stored = trust_home.store.load("c2pa")
+    assert stored is not None and stored.parts[0].count == total

@@ -87,7 +87,8 @@ _CHECK_OPTIONS = (
         "certs_dir",
         type=click.Path(file_okay=False, writable=True),
         metavar="DIR",
-        help="Write each signer's certificate chain to DIR/<certificate sha256>.pem.",
+        help="Write the signer's certificate chain (the active manifest's, as in the report's"
+        " `signer`) to DIR/<signer certificate sha256>.pem; ingredient signers are not written.",
     ),
 )
 
