@@ -95,6 +95,8 @@ class TrustIndex:
             raise TrustConfigError(str(exc)) from exc
         self._kinds = {t.name: t.kind for t in self.lists}
         self.anchored_in = lru_cache(maxsize=CHAIN_CACHE)(self._anchored_in)
+        # A batch meets the same few time-stamp authorities over and over.
+        self.tsa_anchored_in = lru_cache(maxsize=CHAIN_CACHE)(self._tsa_anchored_in)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -132,7 +134,7 @@ class TrustIndex:
             return ()
         return tuple(a.name for a in self._anchors if chain and _anchored(chain, a))
 
-    def tsa_anchored_in(self, token: TokenCertificates) -> tuple[str, ...]:
+    def _tsa_anchored_in(self, token: TokenCertificates) -> tuple[str, ...]:
         """Names of the lists (in configured order) a time-stamp authority is anchored in.
 
         The authority's own certificate is read without cryptography (see
