@@ -255,7 +255,7 @@ LISTS = ("C2PA Trust List", "C2PA TSA Trust List")
         (
             TimestampFacts(LEGACY, LISTS, (LISTS[1],), stamps_time=True),
             True,
-            "chains to C2PA TSA Trust List (checked by c2pa-verify",
+            "chains to C2PA TSA Trust List, checked by c2pa-verify",
         ),
     ],
 )
@@ -304,10 +304,10 @@ def test_c2pa_trusted_lapsed_signer_without_a_trusted_timestamp_is_expired() -> 
 
 def test_c2pa_trusted_lapsed_signer_with_our_trusted_timestamp() -> None:
     """With the authority anchored by our check, the signer stays trusted and says by whom."""
-    note = "time-stamp authority chains to Interim Trust List (checked by c2pa-verify)"
+    note = "time-stamp authority chains to Interim Trust List, checked by c2pa-verify"
     decision = decide_trust(_lapsed_signer(timestamp_trusted=True, timestamp_note=note))
     assert (decision.trust, decision.trust_list) == (SignerTrust.TRUSTED, "Interim Trust List")
-    assert "chains to Interim Trust List (checked by c2pa-verify)) proves" in decision.explanation
+    assert "chains to Interim Trust List, checked by c2pa-verify) proves" in decision.explanation
 
 
 # --- the real corpus ------------------------------------------------------------------

@@ -168,8 +168,8 @@ def decide_timestamp(facts: TimestampFacts) -> TimestampDecision:
         )
     return TimestampDecision(
         True,
-        f"time-stamp authority chains to {facts.tsa_anchored_in[0]} (checked by c2pa-verify:"
-        " c2pa-rs does not check claim v1 timestamps)",
+        f"time-stamp authority chains to {facts.tsa_anchored_in[0]}, checked by c2pa-verify"
+        " as c2pa-rs does not for claim v1",
     )
 
 
