@@ -2,9 +2,10 @@
 
 Which corpus files are signed under a listed CA is decided here independently of the
 verifier: walk each file's certificate chain (signer up) until a certificate is on the
-list or is issued by one of its anchors. With the official C2PA Trust List (2026-08
-copy) no corpus file qualifies: they are signed by test CAs or by Adobe CAs that are
-on the Interim list only. The Interim list recognises the Adobe-signed files.
+list or is issued by one of its anchors, and the verifier must agree with that walk,
+whatever it finds. (With the 2026-08 copy of the official list no corpus file qualifies,
+so the official list is also exercised end to end with the samples' root appended to it:
+tests/test_trust_update.py.) The Interim list recognises the Adobe-signed files.
 """
 
 from __future__ import annotations
@@ -115,8 +116,6 @@ def test_official_list_recognises_exactly_the_listed_signers(
     )
     assert recognised_by(reports, "C2PA Trust List") == expected
     assert recognised_by(reports, "C2PA TSA Trust List") == set()
-    # None of the corpus signers is on the official list (see the module docstring).
-    assert expected == set()
 
 
 def test_interim_list_recognises_the_adobe_signed_files(

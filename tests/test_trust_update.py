@@ -23,6 +23,25 @@ from verify.trust.store import NewPart
 TRUST = SAMPLES / "trust"
 OWN_ANCHORS = (TRUST / "anchors.pem").read_bytes()
 OWN_TSA = (TRUST / "untrusted-root-ca.pem").read_bytes()
+#: The sample hierarchy (root, intermediate, two end-entity certificates): a list of four,
+#: so that a download cut at a certificate boundary is a visible shrinkage.
+FOUR = b"".join(
+    (TRUST / f"{name}.pem").read_bytes()
+    for name in ("anchors", "intermediate-ca", "signer", "expired-signer")
+)
+
+
+def first_certificates(bundle: bytes, count: int) -> bytes:
+    """The bundle cut right after the END line of its `count`-th certificate."""
+    end = b"-----END CERTIFICATE-----"
+    pos = 0
+    for _ in range(count):
+        pos = bundle.index(end, pos) + len(end)
+    return bundle[:pos] + b"\n"
+
+
+#: FOUR cut after its second certificate: a complete-looking, shorter PEM bundle.
+CUT = first_certificates(FOUR, 2)
 EKUS = (
     b"//id-kp-emailProtection\n1.3.6.1.5.5.7.3.4\n// c2pa-kp-claimSigning\n1.3.6.1.4.1.62558.2.1\n"
 )
@@ -139,9 +158,17 @@ def test_second_update_says_unchanged(trust_home: TrustHome, own_lists: dict[str
 
 
 BAD_RESPONSES: dict[str, tuple[dict[str, Any], str]] = {
-    "truncated": ({"body": OWN_ANCHORS[:300], "announce": len(OWN_ANCHORS)}, "announced"),
+    "truncated": ({"body": FOUR[:300], "announce": len(FOUR)}, "were announced"),
     # The server's Content-Length matches the cut body: only the PEM shows the cut.
-    "truncated-pem": ({"body": OWN_ANCHORS[:300] + b"\n"}, "truncated"),
+    "truncated-pem": ({"body": FOUR[:300] + b"\n"}, "truncated"),
+    # No Content-Length, connection closed after two of the four certificates: the PEM is
+    # whole, only the shrinkage against the stored list shows the cut.
+    "cut-at-certificate-boundary": ({"body": CUT, "no_length": True}, "holds 2 anchors where"),
+    # Chunked transfer coding without its final zero-length chunk.
+    "chunked-unfinished": (
+        {"body": FOUR, "chunked": 1000, "unfinished": True},
+        "closed the connection before the end",
+    ),
     "empty": ({"body": b""}, "empty response"),
     "not-pem": ({"body": b"<html>rate limited</html>"}, "holds no PEM certificate"),
     "server-error": ({"body": b"oops", "status": 500}, "HTTP 500"),
@@ -153,16 +180,27 @@ BAD_RESPONSES: dict[str, tuple[dict[str, Any], str]] = {
 }
 
 
+@pytest.fixture
+def four_stored(
+    trust_home: TrustHome, own_lists: dict[str, str], list_server: ListServer
+) -> dict[str, str]:
+    """A stored C2PA list of four certificates; returns the URLs that served it."""
+    urls = {**own_lists, "url": list_server.serve("/four/C2PA-TRUST-LIST.pem", FOUR)}
+    result = update(urls)
+    assert result.exit_code == UpdateExit.OK, result.output
+    assert "C2PA Trust List: updated (4 anchors)" in result.stdout
+    return urls
+
+
 @pytest.mark.parametrize("case", sorted(BAD_RESPONSES))
 def test_bad_download_keeps_the_previous_list(
-    case: str, trust_home: TrustHome, own_lists: dict[str, str], list_server: ListServer
+    case: str, trust_home: TrustHome, four_stored: dict[str, str], list_server: ListServer
 ) -> None:
-    """Truncated, empty, non-PEM and error responses leave the good list in place, exit 1."""
-    assert update(own_lists).exit_code == UpdateExit.OK
+    """Truncated, cut, empty, non-PEM and error responses leave the good list in place, exit 1."""
     before = trust_home.store.load("c2pa")
     route, why = BAD_RESPONSES[case]
     bad = list_server.serve(f"/bad/{case}.pem", **route)
-    result = update({**own_lists, "url": bad})
+    result = update({**four_stored, "url": bad})
     assert result.exit_code == UpdateExit.FAILED
     assert "C2PA Trust List not updated" in result.stderr
     assert why in result.stderr
@@ -170,6 +208,58 @@ def test_bad_download_keeps_the_previous_list(
     assert trust_home.store.load("c2pa") == before
     signer = check_json(str(SAMPLES / "ai-generated.jpg"))["signer"]
     assert signer["trust_list"] == "C2PA Trust List"
+
+
+def test_complete_chunked_download_is_accepted(
+    trust_home: TrustHome, own_lists: dict[str, str], list_server: ListServer
+) -> None:
+    """Chunked transfer coding with its final chunk is a whole list."""
+    chunked = list_server.serve("/chunked.pem", FOUR, chunked=1000)
+    result = update({**own_lists, "url": chunked})
+    assert result.exit_code == UpdateExit.OK, result.output
+    assert "C2PA Trust List: updated (4 anchors)" in result.stdout
+
+
+def test_force_stores_a_much_shorter_list(
+    trust_home: TrustHome, four_stored: dict[str, str], list_server: ListServer
+) -> None:
+    """--force accepts a list that lost more than a quarter of its certificates."""
+    short = list_server.serve("/short.pem", CUT, no_length=True)
+    result = update({**four_stored, "url": short}, "--force")
+    assert result.exit_code == UpdateExit.OK, result.output
+    assert "C2PA Trust List: updated (2 anchors)" in result.stdout
+    stored = trust_home.store.load("c2pa")
+    assert stored is not None and stored.parts[0].count == 2
+
+
+def test_losing_one_certificate_of_four_needs_no_force(
+    trust_home: TrustHome, four_stored: dict[str, str], list_server: ListServer
+) -> None:
+    """A list that loses a quarter or less (here 1 of 4) replaces the stored one as usual."""
+    three = first_certificates(FOUR, 3)
+    result = update({**four_stored, "url": list_server.serve("/three.pem", three)})
+    assert result.exit_code == UpdateExit.OK, result.output
+    assert "C2PA Trust List: updated (3 anchors)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("stored", "new", "refused"),
+    [(30, 23, False), (30, 22, True), (30, 10, True), (4, 3, False), (2, 1, True), (1, 5, False)],
+)
+def test_shrinkage_rule(stored: int, new: int, refused: bool) -> None:
+    """Refused when more than a quarter of the stored entries are gone (new < 3/4 stored)."""
+    from verify.trust.store import StoredList, StoredPart
+    from verify.trust.update import shrinkage
+
+    previous = StoredList(
+        "c2pa",
+        C2PA.title,
+        C2PA.kind,
+        "2026-01-01T00:00:00+00:00",
+        (StoredPart(PartKind.ANCHORS, "http://x", "0" * 64, stored, "f.pem"),),
+    )
+    why = shrinkage(previous, [NewPart(PartKind.ANCHORS, "http://x", b"", new)])
+    assert (why is not None) is refused
 
 
 def test_update_follows_redirects(
@@ -391,12 +481,40 @@ def test_show_and_check_warn_about_stale_lists(trust_home: TrustHome) -> None:
     trust_home.store.save(C2PA, [NewPart(PartKind.ANCHORS, "http://x", OWN_ANCHORS, 1)], old)
     shown = cli("trust", "show")
     assert "STALE" in shown.stdout
-    assert "C2PA Trust List is 100 days old (older than 30)" in shown.stderr
+    assert "C2PA Trust List is 100 days old (older than 30 days)" in shown.stderr
     checked = cli("check", str(SAMPLES / "captured.jpg"))
-    assert "the C2PA Trust List is 100 days old" in checked.stderr
+    assert "the C2PA Trust List is 100 days old (older than 30 days)" in checked.stderr
     trust_home.config.write_text("[trust]\nmax_age_days = 365\n")
     assert "STALE" not in cli("trust", "show").stdout
     assert "STALE" in cli("trust", "show", "--max-age", "10").stdout
+
+
+def test_short_ages_and_thresholds_read_in_hours_and_minutes(trust_home: TrustHome) -> None:
+    """A list fetched hours ago, checked against a threshold of minutes: both read as such."""
+    hours_ago = datetime.now(UTC) - timedelta(hours=5)
+    trust_home.store.save(C2PA, [NewPart(PartKind.ANCHORS, "http://x", OWN_ANCHORS, 1)], hours_ago)
+    shown = cli("trust", "show", "--max-age", str(10 / 1440))
+    assert "C2PA Trust List is 5 hours old (older than 10 minutes)" in shown.stderr
+
+
+@pytest.mark.parametrize(
+    ("days", "text"),
+    [
+        (1e-05, "1 second"),
+        (0.5 / 1440, "30 seconds"),
+        (2 / 1440, "2 minutes"),
+        (89 / 1440, "89 minutes"),
+        (3 / 24, "3 hours"),
+        (1, "24 hours"),
+        (2, "2 days"),
+        (100, "100 days"),
+    ],
+)
+def test_duration(days: float, text: str) -> None:
+    """Ages and thresholds in the unit that reads best."""
+    from verify.trust.show import duration
+
+    assert duration(days) == text
 
 
 def test_show_with_nothing_configured(trust_home: TrustHome) -> None:
@@ -472,3 +590,55 @@ def test_real_lists_download_and_show(
 
 def _count(path: Path) -> int:
     return path.read_text().count("-----BEGIN CERTIFICATE-----")
+
+
+@needs_shared
+def test_real_c2pa_bundle_with_the_sample_root_recognises_the_sample(
+    trust_home: TrustHome, list_server: ListServer
+) -> None:
+    """The real 30-anchor C2PA bundle plus the samples' root, served as the C2PA list: after
+    `trust update`, `check` with no trust flag names the organisation and the list."""
+    real = (SHARED_TRUST_LISTS / "C2PA-TRUST-LIST.pem").read_bytes()
+    bundle = real.rstrip(b"\n") + b"\n\n" + OWN_ANCHORS
+    urls = {
+        "url": list_server.serve("/trust-list/C2PA-TRUST-LIST.pem", bundle),
+        "tsa_url": list_server.serve(
+            "/trust-list/C2PA-TSA-TRUST-LIST.pem",
+            (SHARED_TRUST_LISTS / "C2PA-TSA-TRUST-LIST.pem").read_bytes(),
+        ),
+    }
+    result = update(urls)
+    assert result.exit_code == UpdateExit.OK, result.output
+    anchors = _count(SHARED_TRUST_LISTS / "C2PA-TRUST-LIST.pem") + 1
+    assert f"C2PA Trust List: updated ({anchors} anchors)" in result.stdout
+    text = cli("check", str(SAMPLES / "ai-generated.jpg"))
+    assert text.exit_code == 0, text.output
+    assert "signed by c2pa-verify Test Signer" in text.stdout
+    assert "signer recognised by C2PA Trust List" in text.stdout
+    signer = check_json(str(SAMPLES / "ai-generated.jpg"))["signer"]
+    assert (signer["organization"], signer["trust"], signer["trust_list"]) == (
+        "c2pa-verify Test Signer",
+        "trusted",
+        "C2PA Trust List",
+    )
+    shown = cli("trust", "show").stdout
+    assert f"{anchors} anchor certificate(s):" in shown
+    assert "- Google C2PA Media Services 1P ICA G3, Google LLC" in shown
+    assert "- c2pa-verify Test Root CA, c2pa-verify Test Signer" in shown
+
+
+@needs_shared
+def test_real_list_cut_after_ten_certificates_is_refused(
+    trust_home: TrustHome, list_server: ListServer
+) -> None:
+    """The audit's case: no Content-Length, the connection closes after 10 of the 30."""
+    args = serve_real_lists(list_server, SHARED_TRUST_LISTS)[:6]  # without --legacy-url
+    assert cli(*args).exit_code == UpdateExit.OK
+    real = (SHARED_TRUST_LISTS / "C2PA-TRUST-LIST.pem").read_bytes()
+    cut = list_server.serve("/cut.pem", first_certificates(real, 10), no_length=True)
+    result = cli(*args[:3], cut, *args[4:])
+    assert result.exit_code == UpdateExit.FAILED
+    total = _count(SHARED_TRUST_LISTS / "C2PA-TRUST-LIST.pem")
+    assert f"holds 10 anchors where the stored list holds {total}" in result.stderr
+    stored = trust_home.store.load("c2pa")
+    assert stored is not None and stored.parts[0].count == total

@@ -23,6 +23,12 @@ class Route:
     #: Seconds to wait before answering (for timeouts); bounded by the test.
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    #: Send no Content-Length: the body ends when the connection closes.
+    no_length: bool = False
+    #: Send the body with chunked transfer coding, in chunks of this many bytes.
+    chunked: int = 0
+    #: With `chunked`: close without the final zero-length chunk (an incomplete transfer).
+    unfinished: bool = False
 
 
 class _Server(ThreadingHTTPServer):
@@ -46,11 +52,21 @@ class _Handler(BaseHTTPRequestHandler):
         if route.delay:
             time.sleep(route.delay)
         self.send_response(route.status)
-        self.send_header("Content-Length", str(route.announce or len(route.body)))
+        if route.chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        elif not route.no_length:
+            self.send_header("Content-Length", str(route.announce or len(route.body)))
         for name, value in route.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(route.body)
+        if route.chunked:
+            for i in range(0, len(route.body), route.chunked):
+                piece = route.body[i : i + route.chunked]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            if not route.unfinished:
+                self.wfile.write(b"0\r\n\r\n")
+        else:
+            self.wfile.write(route.body)
         self.wfile.flush()
         self.close_connection = True
 

@@ -32,6 +32,8 @@ class SignatureParts:
     chain: tuple[bytes, ...]
     #: Time-stamp tokens carried in `sigTst` / `sigTst2`.
     timestamp_tokens: int = 0
+    #: The tokens' bytes (RFC 3161 TimeStampResp or TimeStampToken), to read their authority.
+    timestamp_values: tuple[bytes, ...] = ()
     #: DER OCSP responses stapled in `rVals.ocspVals`.
     ocsp_responses: tuple[bytes, ...] = ()
 
@@ -51,9 +53,9 @@ def _chain(value: object) -> tuple[bytes, ...]:
     raise CoseError("x5chain is neither a certificate nor an array of certificates")
 
 
-def _tokens(value: object) -> int:
+def _tokens(value: object) -> list[object]:
     tokens = _headers(value).get("tstTokens")
-    return len(tokens) if isinstance(tokens, list) else 0
+    return tokens if isinstance(tokens, list) else []
 
 
 def parse_sign1(data: bytes) -> SignatureParts:
@@ -86,11 +88,16 @@ def parse_sign1(data: bytes) -> SignatureParts:
         raise CoseError("no x5chain header")
     ocsp = _headers(unprotected.get("rVals")).get("ocspVals")
     responses = tuple(v for v in ocsp if isinstance(v, bytes)) if isinstance(ocsp, list) else ()
-    tokens = sum(
-        _tokens(headers.get(label))
+    tokens = [
+        token
         for label in ("sigTst", "sigTst2")
         for headers in (protected, unprotected)
-    )
+        for token in _tokens(headers.get(label))
+    ]
+    values = tuple(v for t in tokens if isinstance(v := _headers(t).get("val"), bytes))
     return SignatureParts(
-        chain=_chain(raw_chain), timestamp_tokens=tokens, ocsp_responses=responses
+        chain=_chain(raw_chain),
+        timestamp_tokens=len(tokens),
+        timestamp_values=values,
+        ocsp_responses=responses,
     )

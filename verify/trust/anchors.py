@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from .errors import TrustConfigError, TrustListError
 from .lists import TrustKind, TrustList
 from .pem import fingerprint, load_der, parse_allowed, parse_certificates, parse_eku_config
+from .tsa import TokenCertificates, issued_by
 
 #: Distinct signer chains whose anchoring is remembered per verifier.
 CHAIN_CACHE = 1024
@@ -94,6 +95,8 @@ class TrustIndex:
             raise TrustConfigError(str(exc)) from exc
         self._kinds = {t.name: t.kind for t in self.lists}
         self.anchored_in = lru_cache(maxsize=CHAIN_CACHE)(self._anchored_in)
+        # A batch meets the same few time-stamp authorities over and over.
+        self.tsa_anchored_in = lru_cache(maxsize=CHAIN_CACHE)(self._tsa_anchored_in)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -130,6 +133,28 @@ class TrustIndex:
         except ValueError:
             return ()
         return tuple(a.name for a in self._anchors if chain and _anchored(chain, a))
+
+    def _tsa_anchored_in(self, token: TokenCertificates) -> tuple[str, ...]:
+        """Names of the lists (in configured order) a time-stamp authority is anchored in.
+
+        The authority's own certificate is read without cryptography (see
+        :class:`~verify.trust.tsa.RawCertificate`), so its first step is checked here.
+        """
+        authority = token.authority
+        names = {
+            a.name
+            for a in self._anchors
+            if authority.sha256 in a.fingerprints
+            or any(issued_by(authority, x) for x in a.by_subject.get(authority.issuer, ()))
+        }
+        if token.issuers:
+            try:
+                issuer = load_der(token.issuers[0])
+            except ValueError:
+                issuer = None
+            if issuer is not None and issued_by(authority, issuer):
+                names.update(self.anchored_in(token.issuers))
+        return tuple(n for n in self.names if n in names)
 
     def allowed_in(self, sha256: str | None) -> str | None:
         """The list whose allowed list holds this end-entity certificate."""

@@ -1,5 +1,7 @@
-"""`check --certs DIR`: write each signer's certificate chain as PEM.
+"""`check --certs DIR`: write the signer's certificate chain as PEM.
 
+The signer is the report's `signer`: the active manifest's. Ingredient manifests'
+signers are not written (the caller, `core.py`, reads the active signature only).
 One file per distinct signer, named by the SHA-256 of the signer certificate (the
 report's `signer.certificate_sha256`), so a batch of a thousand files from one camera
 writes one file, and writing the same chain again changes nothing.

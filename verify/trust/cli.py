@@ -87,7 +87,8 @@ _CHECK_OPTIONS = (
         "certs_dir",
         type=click.Path(file_okay=False, writable=True),
         metavar="DIR",
-        help="Write each signer's certificate chain to DIR/<certificate sha256>.pem.",
+        help="Write the signer's certificate chain (the active manifest's, as in the report's"
+        " `signer`) to DIR/<signer certificate sha256>.pem; ingredient signers are not written.",
     ),
 )
 
@@ -143,7 +144,8 @@ def resolve_trust(args: TrustArgs, env: Mapping[str, str] | None = None) -> Reso
             age = entry.age_days(now)
             if age > file_config.max_age_days:
                 click.echo(
-                    f"c2pa-verify: warning: the {entry.title} is {age:.0f} days old;"
+                    f"c2pa-verify: warning: the {entry.title} is {show.duration(age)} old"
+                    f" (older than {show.duration(file_config.max_age_days)});"
                     " run `c2pa-verify trust update`",
                     err=True,
                 )
@@ -228,12 +230,20 @@ def _report(result: UpdateResult) -> bool:
     type=click.FloatRange(min=0, min_open=True),
     help="Seconds to wait for each server (default 30, or `timeout` in the config file).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Store a list even if it has more than a quarter fewer certificates than the stored"
+    " one (refused without it: a download cut short looks like that).",
+)
 def update(
+    *,
     url: str | None,
     tsa_url: str | None,
     legacy: bool,
     legacy_url: str | None,
     timeout: float | None,
+    force: bool,
 ) -> None:
     """Download the C2PA trust lists, check them, and store them for `check`."""
     env = os.environ
@@ -243,7 +253,9 @@ def update(
         store = TrustStore(config.cache_dir(env))
         now = datetime.now(UTC)
         results = [
-            update_list(store, entry, sources, now, timeout=timeout or file_config.timeout)
+            update_list(
+                store, entry, sources, now, timeout=timeout or file_config.timeout, force=force
+            )
             for entry, sources in jobs
         ]
     except TrustError as exc:

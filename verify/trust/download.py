@@ -1,8 +1,10 @@
 """Fetch one trust list file over HTTP(S): the only network access of c2pa-verify.
 
 Used by `trust update` only, on the user's explicit request. Every way a download can
-go wrong (status, timeout, a body shorter than announced, too large) is one
-:class:`~verify.trust.errors.TrustListError` with a message that says which.
+go wrong (status, timeout, a body shorter than its Content-Length, a chunked body without
+its last chunk, too large) is one :class:`~verify.trust.errors.TrustListError` with a
+message that says which. A body with neither (the server just closes the connection) that
+stops early cannot be told from a complete one here: `update.py` guards against that.
 """
 
 from __future__ import annotations
@@ -37,14 +39,14 @@ def fetch(
     """The body of `url`, complete, or a TrustListError saying what went wrong."""
     check_url(url)
     request = urllib.request.Request(url, headers={"User-Agent": "c2pa-verify trust update"})
+    chunks: list[bytes] = []
+    size = 0
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             status = getattr(response, "status", None)
             if status is not None and status != 200:
                 raise TrustListError(f"{url}: HTTP {status} (expected 200)")
             declared = response.headers.get("Content-Length")
-            chunks: list[bytes] = []
-            size = 0
             while chunk := response.read(_CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
@@ -57,9 +59,12 @@ def fetch(
             raise TrustListError(f"{url}: no answer within {timeout:g} s") from exc
         raise TrustListError(f"{url}: cannot connect: {exc.reason}") from exc
     except http.client.IncompleteRead as exc:
+        # A chunked body cut before its last chunk, or one shorter than its Content-Length.
+        got = size + len(exc.partial)
+        more = f"; {exc.expected} more were announced" if exc.expected else ""
         raise TrustListError(
-            f"{url}: the server closed the connection after {len(exc.partial)} bytes"
-            f" ({exc.expected} more were announced)"
+            f"{url}: the server closed the connection before the end of the response"
+            f" ({got} bytes received{more}; truncated)"
         ) from exc
     except TimeoutError as exc:
         raise TrustListError(f"{url}: no answer within {timeout:g} s") from exc

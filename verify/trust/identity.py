@@ -8,12 +8,21 @@ from datetime import UTC, datetime
 
 from .. import cose, jumbf
 from ..integrity import Integrity
-from ..model import ManifestStore
+from ..model import ManifestStore, Validation
 from ..parse import base_label
 from ..report import Signer
 from .anchors import TrustIndex
 from .lists import TrustKind
-from .policy import SignerFacts, assess_revocation, decide_trust, timestamp_verdict
+from .policy import (
+    SignerFacts,
+    TimestampDecision,
+    TimestampFacts,
+    assess_revocation,
+    decide_timestamp,
+    decide_trust,
+    unchecked_timestamp,
+)
+from .tsa import TokenError, read_token
 
 CERTIFICATE_STATUS = "c2pa.certificate-status"
 
@@ -25,6 +34,8 @@ class SignatureEvidence:
     #: DER certificates, signer first (empty if unreadable).
     chain: tuple[bytes, ...] = ()
     timestamp_tokens: int = 0
+    #: The tokens themselves, to check their authority when c2pa-rs did not.
+    timestamp_values: tuple[bytes, ...] = ()
     ocsp_stapled: bool = False
     #: A manifest in the store carries a `c2pa.certificate-status` assertion.
     certificate_status: bool = False
@@ -59,6 +70,7 @@ def read_evidence(store_jumbf: bytes | None, active_label: str | None) -> Signat
     return SignatureEvidence(
         chain=parts.chain,
         timestamp_tokens=parts.timestamp_tokens,
+        timestamp_values=parts.timestamp_values,
         ocsp_stapled=bool(parts.ocsp_responses),
         certificate_status=status,
     )
@@ -70,6 +82,31 @@ class SignerContext:
 
     index: TrustIndex
     allow_network: bool = False
+
+
+def assess_timestamp(
+    validation: Validation, evidence: SignatureEvidence, index: TrustIndex
+) -> TimestampDecision:
+    """c2pa-rs's timestamp verdict, or ours where it checked no anchor (claim v1)."""
+    if not unchecked_timestamp(validation) or not index.names:
+        return decide_timestamp(TimestampFacts(validation, index.names))
+    if len(evidence.timestamp_values) != 1:
+        # c2pa-rs reads one token only (more is malformed); which one it checked is unsure.
+        found = len(evidence.timestamp_values)
+        problem = evidence.problem or f"{found} time-stamp tokens where one is expected"
+        return decide_timestamp(TimestampFacts(validation, index.names, tsa_problem=problem))
+    try:
+        token = read_token(evidence.timestamp_values[0])
+    except TokenError as exc:
+        return decide_timestamp(TimestampFacts(validation, index.names, tsa_problem=str(exc)))
+    return decide_timestamp(
+        TimestampFacts(
+            validation,
+            index.names,
+            tsa_anchored_in=index.tsa_anchored_in(token),
+            stamps_time=token.authority.stamps_time,
+        )
+    )
 
 
 def _issuer(organization: str | None, common_name: str | None) -> str | None:
@@ -97,7 +134,8 @@ def build_signer(
         or evidence.timestamp_tokens > 0
         or bool(success & {"timeStamp.validated", "timeStamp.trusted"})
     )
-    ts_trusted = timestamp_verdict(validation) if timestamped else None
+    stamp = assess_timestamp(validation, evidence, context.index) if timestamped else None
+    ts_trusted = stamp.trusted if stamp else None
     index = context.index
     not_before = cert.not_before if cert else None
     not_after = cert.not_after if cert else None
@@ -116,6 +154,7 @@ def build_signer(
             not_after=not_after,
             integrity=integrity,
             checked_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            timestamp_note=stamp.note if stamp else None,
         )
     )
     revocation, source = assess_revocation(

@@ -30,6 +30,9 @@ _OCSP_NO_ANSWER = frozenset(
     {"signingCredential.ocsp.inaccessible", "signingCredential.ocsp.unknown"}
 )
 _MAX_NAMED = 3
+#: How c2pa-rs 0.91.3 explains `timeStamp.trusted` for a claim v1 signature: it checked no
+#: anchor (it says the same under --no-trust), so the verdict is not its to give.
+LEGACY_TIMESTAMP = "legacy timestamp cert trusted"
 
 
 class Revocation(StrEnum):
@@ -74,6 +77,8 @@ class SignerFacts:
     integrity: Integrity = Integrity.INTACT
     #: When the check ran (ISO 8601), to say that a certificate has expired since.
     checked_at: str | None = None
+    #: Why the timestamp verdict is ours, or missing (see :func:`decide_timestamp`).
+    timestamp_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,71 @@ def timestamp_verdict(validation: Validation) -> bool | None:
         return True
     codes = {e.code for e in (*validation.failure, *validation.informational)}
     return False if codes & _TIMESTAMP_PROBLEMS else None
+
+
+def unchecked_timestamp(validation: Validation) -> bool:
+    """c2pa-rs said `timeStamp.trusted` without checking the authority (claim v1 signatures)."""
+    return any(
+        e.code == "timeStamp.trusted" and (e.explanation or "").startswith(LEGACY_TIMESTAMP)
+        for e in validation.success
+    )
+
+
+@dataclass(frozen=True)
+class TimestampFacts:
+    """What the timestamp verdict looks at."""
+
+    validation: Validation
+    #: Names of the lists in use, in order.
+    configured: tuple[str, ...] = ()
+    #: Lists whose anchors the time-stamp authority's chain reaches (our own walk); None
+    #: when its certificates could not be read.
+    tsa_anchored_in: tuple[str, ...] | None = None
+    #: Why the authority's certificates could not be read.
+    tsa_problem: str | None = None
+    #: The authority's certificate has the id-kp-timeStamping extended key usage.
+    stamps_time: bool = False
+
+
+@dataclass(frozen=True)
+class TimestampDecision:
+    #: The report's `timestamp_trusted`.
+    trusted: bool | None
+    #: Why, when the verdict is ours rather than c2pa-rs's, or there is none.
+    note: str | None = None
+
+
+_UNCHECKED = "c2pa-rs accepts a claim v1 timestamp without checking its authority"
+
+
+def decide_timestamp(facts: TimestampFacts) -> TimestampDecision:
+    """Whether the signature's timestamp is trusted, checking claim v1 ones ourselves.
+
+    For those, the authority must chain to an anchor of a configured list and carry the
+    timeStamping EKU: what c2pa-rs itself required before claim v2 gave time-stamp
+    authorities their own list (its default EKU set includes id-kp-timeStamping).
+    """
+    verdict = timestamp_verdict(facts.validation)
+    if verdict is not True or not unchecked_timestamp(facts.validation):
+        return TimestampDecision(verdict)
+    if not facts.configured:
+        return TimestampDecision(None, f"{_UNCHECKED}, and no trust list is configured")
+    if facts.tsa_anchored_in is None:
+        why = f": {facts.tsa_problem}" if facts.tsa_problem else ""
+        return TimestampDecision(None, f"{_UNCHECKED}, and its certificates could not be read{why}")
+    if not facts.stamps_time:
+        return TimestampDecision(
+            False, "the time-stamp authority's certificate is not for time-stamping (EKU)"
+        )
+    if not facts.tsa_anchored_in:
+        return TimestampDecision(
+            False, "the time-stamp authority is not on a configured trust list"
+        )
+    return TimestampDecision(
+        True,
+        f"time-stamp authority chains to {facts.tsa_anchored_in[0]}, checked by c2pa-verify"
+        " as c2pa-rs does not for claim v1",
+    )
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -143,10 +213,13 @@ def _signer_lists(facts: SignerFacts) -> tuple[str, ...]:
 
 def _expired(facts: SignerFacts) -> TrustDecision:
     when = f" on {facts.not_after}" if facts.not_after else ""
+    note = f" ({facts.timestamp_note})" if facts.timestamp_note else ""
     if not facts.timestamped:
         why = "and the signature has no timestamp to prove it was made before then"
-    elif facts.timestamp_trusted is not True:
-        why = "and its timestamp is not trusted"
+    elif facts.timestamp_trusted is None:
+        why = "and its timestamp proves nothing" + note
+    elif facts.timestamp_trusted is False:
+        why = "and its timestamp is not trusted" + note
     else:
         why = "and its trusted timestamp falls outside the certificate's validity"
     lists = _signer_lists(facts)
@@ -180,18 +253,23 @@ def _not_recognised(
     return TrustDecision(SignerTrust.UNTRUSTED, None, prefix + why)
 
 
-def _expired_since(facts: SignerFacts) -> str:
-    """Say so when a certificate accepted thanks to its timestamp has expired since."""
+def _lapsed(facts: SignerFacts) -> bool:
+    """The certificate's validity ended before the check ran."""
     now, end = _moment(facts.checked_at), _moment(facts.not_after)
     try:
-        lapsed = now is not None and end is not None and end < now
-    except TypeError:
+        return now is not None and end is not None and end < now
+    except TypeError:  # one naive, one aware: cannot compare
+        return False
+
+
+def _expired_since(facts: SignerFacts) -> str:
+    """Say so when a certificate accepted thanks to its timestamp has expired since."""
+    if not _lapsed(facts) or facts.timestamp_trusted is not True:
         return ""
-    if not lapsed or facts.timestamp_trusted is not True:
-        return ""
+    by = f"; {facts.timestamp_note}" if facts.timestamp_note else ""
     return (
         f"; the certificate expired on {facts.not_after}, but a trusted timestamp"
-        f" ({facts.signed_at or 'time unknown'}) proves it signed in time"
+        f" ({facts.signed_at or 'time unknown'}{by}) proves it signed in time"
     )
 
 
@@ -223,14 +301,19 @@ def decide_trust(facts: SignerFacts) -> TrustDecision:
     if base.trust is SignerTrust.EXPIRED:
         if not _signed_within_validity(facts):
             return _expired(facts)
+        by = f"; {facts.timestamp_note}" if facts.timestamp_note else ""
         prefix = (
-            f"certificate has expired since, but a trusted timestamp ({facts.signed_at})"
+            f"certificate has expired since, but a trusted timestamp ({facts.signed_at}{by})"
             " proves it signed within its validity; "
         )
         if _signer_lists(facts):
             return _recognised(facts, library, prefix)
         return _not_recognised(facts, prefix)
     if base.trust is SignerTrust.TRUSTED:
+        if _lapsed(facts) and facts.timestamp_trusted is not True:
+            # c2pa-rs judged the validity at the time of a timestamp it did not check
+            # (claim v1) and we could not trust: without it, the certificate has expired.
+            return _expired(facts)
         return _recognised(facts, library)
     if facts.allowed_in is not None:
         return TrustDecision(

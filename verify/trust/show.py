@@ -83,7 +83,7 @@ def _stored_view(
         selected_by=selection.lists_from.value if in_use else None,
         sources=tuple(p.source for p in stored.parts),
         fetched_at=stored.fetched_at,
-        age_days=round(age, 1),
+        age_days=round(age, 5),  # about a second: short --max-age values stay exact
         stale=age > max_age,
         anchors=anchors,
         allowed_count=allowed.count if allowed else 0,
@@ -147,6 +147,18 @@ def collect(
     )
 
 
+#: (unit, seconds, used below this many seconds): 90 s reads "2 minutes", 47 h "47 hours".
+_UNITS = (("second", 1, 90), ("minute", 60, 90 * 60), ("hour", 3600, 48 * 3600))
+
+
+def duration(days: float) -> str:
+    """An age or a threshold in days, for people: "40 seconds", "5 hours", "100 days"."""
+    seconds = max(days, 0.0) * 86400
+    unit, size = next(((u, n) for u, n, below in _UNITS if seconds < below), ("day", 86400))
+    count = round(seconds / size)
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
 def _age(days: float | None) -> str:
     if days is None:
         return "?"
@@ -205,8 +217,8 @@ def warnings(data: ShowData) -> Sequence[str]:
     for view in data.lists:
         if view.stale and view.age_days is not None:
             out.append(
-                f"{view.name} is {view.age_days:.0f} days old (older than"
-                f" {data.max_age_days:g}): run `c2pa-verify trust update`"
+                f"{view.name} is {duration(view.age_days)} old (older than"
+                f" {duration(data.max_age_days)}): run `c2pa-verify trust update`"
             )
         if view.problem:
             out.append(f"{view.name}: {view.problem}")
