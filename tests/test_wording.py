@@ -196,7 +196,7 @@ def test_headline_of_a_conflict_warns(verifier: Verifier, samples_dir: Path) -> 
 def test_why_this_verdict_is_plain_sentences(
     verifier: Verifier, samples_dir: Path, sample: str, why: str
 ) -> None:
-    """ "Why this verdict" says what decided it in sentences, without the policy's rule text."""
+    """The reasons for a verdict are sentences, without the policy's rule text."""
     lines = why_lines(verifier.check_path(samples_dir / sample))
     assert lines[0].startswith(why)
     assert not any("origin chain" in line or "source type " in line for line in lines)
@@ -265,7 +265,10 @@ def test_integrity_labels_tell_no_credentials_from_not_checked(
         ("tampered-pixels.jpg", "Signed, fails validation"),
         ("xmp-ai.jpg", "Unsigned metadata"),
         ("a1111.png", "Heuristic"),
-        ("no-credentials.jpg", "Nothing declared"),
+        ("no-credentials.jpg", "Nothing found"),
+        ("signed-no-actions.jpg", "Nothing declared"),
+        ("malformed-action.jpg", "Nothing readable"),
+        ("remote-manifest.jpg", "Nothing read"),
     ],
 )
 def test_basis_labels(verifier: Verifier, samples_dir: Path, sample: str, label: str) -> None:

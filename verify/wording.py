@@ -363,7 +363,7 @@ def trust_list_words(name: str | None) -> str:
     return f"the trust anchors in {name}"
 
 
-def _trust_statement(signer: Signer) -> Statement:
+def trust_statement(signer: Signer) -> Statement:
     """Recognised by which trust list, or why not (the policy's own reason)."""
     trust = signer.trust
     if trust is SignerTrust.TRUSTED:
@@ -451,7 +451,7 @@ def headline(report: Report) -> Headline:
         lines.append(Statement(f"The file says they are at {report.remote_url}", Level.INFO))
     if report.signer is not None:
         lines.append(Statement(f"Signed by {signer_name(report.signer)}.", Level.INFO))
-        lines.append(_trust_statement(report.signer))
+        lines.append(trust_statement(report.signer))
     if report.integrity in _INTEGRITY_STATEMENTS:
         lines.append(_INTEGRITY_STATEMENTS[report.integrity])
     unknown = _integrity_unknown_statement(report)
@@ -618,6 +618,23 @@ def why_lines(report: Report) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def integrity_words(report: Report) -> str:
+    """The integrity in a sentence: the banner's statement, else the policy's explanation."""
+    statement = _INTEGRITY_STATEMENTS.get(report.integrity)
+    if statement is not None and report.error is None:
+        return statement.text
+    return sentence(report.integrity_detail.explanation)
+
+
+def sentence(text: str) -> str:
+    """A policy explanation as a sentence: capital first letter, final full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    text = _capital(text)
+    return text if text.endswith((".", "!", "?", ":")) else text + "."
+
+
 def integrity_label(report: Report) -> str:
     """The integrity column: `No credentials` is not `Not checked`, nor `Unknown`."""
     if report.error is not None:
@@ -631,12 +648,16 @@ def integrity_label(report: Report) -> str:
 
 def basis_label(report: Report) -> str:
     """How strongly the verdict is backed: signed and recognised, unsigned, a heuristic."""
-    if report.error is not None:
-        return "Not checked"
     decl = report.declaration
-    if decl.origin is Origin.NOT_DECLARED:
-        return BASIS_LABELS[Basis.NONE]
-    return BASIS_LABELS[decl.basis]
+    if decl.basis is not Basis.NONE and report.error is None:
+        return BASIS_LABELS[decl.basis]
+    if report.credentials is Credentials.NONE and report.error is None:
+        return "Nothing found"
+    if report.error is not None or report.credentials is Credentials.REMOTE:
+        return "Nothing read"
+    if decl.origin is Origin.UNDETERMINED:
+        return "Nothing readable"
+    return BASIS_LABELS[Basis.NONE]
 
 
 #: Summary sort order, most serious first.
@@ -663,7 +684,12 @@ VERDICT_ORDER = (
     "No credentials",
     "Not checked",
 )
-BASIS_ORDER = (*(BASIS_LABELS[b] for b in Basis), "Not checked")
+BASIS_ORDER = (
+    *(BASIS_LABELS[b] for b in Basis),
+    "Nothing readable",
+    "Nothing found",
+    "Nothing read",
+)
 
 
 def rank(order: tuple[str, ...], label: str) -> int:
