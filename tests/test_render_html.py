@@ -15,6 +15,7 @@ import pytest
 
 from verify import CheckOptions, Report, Verifier
 from verify.declaration import Basis, Origin
+from verify.integrity import Integrity
 from verify.reader import ResourceReader
 from verify.render_html import (
     RunInfo,
@@ -24,7 +25,7 @@ from verify.render_html import (
     render_html,
     sentence,
 )
-from verify.report import ProvenanceAction, ProvenanceNode
+from verify.report import IntegrityDetail, ProvenanceAction, ProvenanceNode
 from verify.signal import DetectorName, Signal
 from verify.visuals import collect_visuals
 
@@ -369,3 +370,19 @@ def test_bare_question_mark_finder_finds_placeholders() -> None:
     assert len(_bare_question_marks("signed by X at ?")) == 1
     assert len(_bare_question_marks("Signer: ? / name, [?]")) == 2
     assert _bare_question_marks("is it? https://x/?a=1 Why?") == []
+
+
+def test_unknown_integrity_with_credentials_shows_no_tick(sample: Callable[[str], Report]) -> None:
+    """A .c2pa read on its own (integrity unknown) is neither "Intact" nor "Not checked"."""
+    report = dataclasses.replace(
+        sample("sidecar.c2pa"),
+        integrity=Integrity.UNKNOWN,
+        integrity_detail=IntegrityDetail((), "signature valid; no asset to compare hashes with"),
+    )
+    html = render_html([(report, None), (sample("captured.jpg"), None)], RUN)
+    section = re.search(r'<section class="asset" id="asset-1".*?<p class="back">', html, re.S)
+    assert section is not None
+    text = " ".join(_visible_text(section.group(0)).split())
+    assert "Not changed since it was signed" not in text
+    assert "Unknown Signature valid; no asset to compare hashes with." in text
+    assert '<span class="integrity integrity-unknown">Unknown</span>' in html

@@ -11,6 +11,12 @@ from verify import CheckOptions, Verifier
 from verify.core import ANCHORS_NAME
 from verify.declaration import Basis, Origin
 from verify.integrity import Integrity
+from verify.labels import (
+    algorithm_words,
+    basis_label,
+    integrity_label,
+    readable_time,
+)
 from verify.report import IntegrityDetail
 from verify.signal import DetectorName, Signal
 from verify.trust.policy import Revocation, RevocationSource
@@ -18,11 +24,7 @@ from verify.wording import (
     Level,
     Tone,
     action_words,
-    algorithm_words,
-    basis_label,
     headline,
-    integrity_label,
-    readable_time,
     revocation_words,
     source_type_words,
     trust_list_words,

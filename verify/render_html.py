@@ -25,6 +25,17 @@ from markupsafe import Markup
 from . import sourcetype
 from .declaration import Basis, Evidence
 from .integrity import Integrity, SignerTrust
+from .labels import (
+    BASIS_ORDER,
+    INTEGRITY_ORDER,
+    VERDICT_ORDER,
+    algorithm_words,
+    basis_label,
+    integrity_label,
+    rank,
+    readable_time,
+    signing_time_words,
+)
 from .reader import ErrorKind
 from .render_text import safe, validity_words
 from .report import ProvenanceAction, ProvenanceNode, Report
@@ -32,27 +43,18 @@ from .signal import Signal
 from .signal_words import signal_headline, worth
 from .visuals import AssetVisuals, NoPicture, Picture
 from .wording import (
-    BASIS_ORDER,
-    INTEGRITY_ORDER,
     TRUST_LABELS,
-    VERDICT_ORDER,
     Headline,
     Tone,
     action_words,
-    algorithm_words,
-    basis_label,
     headline,
-    integrity_label,
     integrity_words,
     origin_label,
     origin_tone,
-    rank,
-    readable_time,
     relationship_words,
     revocation_words,
     sentence,
     signer_name,
-    signing_time_words,
     source_type_words,
     trust_statement,
     verdict_label,

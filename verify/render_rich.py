@@ -18,6 +18,9 @@ from rich.tree import Tree
 
 from . import sourcetype
 from .integrity import Integrity, SignerTrust
+from .labels import (
+    integrity_label,
+)
 from .render_text import safe
 from .report import ProvenanceAction, ProvenanceNode, Report
 from .wording import (
@@ -27,7 +30,6 @@ from .wording import (
     action_words,
     error_statement,
     headline,
-    integrity_label,
     origin_label,
     origin_tone,
     relationship_words,
