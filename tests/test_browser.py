@@ -172,22 +172,54 @@ def test_click_on_a_row_shows_its_details(visit: Any, report_html: Path) -> None
     page.screenshot(path=str(ARTIFACTS / "html-report-detail.png"))
 
 
+def test_most_serious_rows_come_first(visit: Any, report_html: Path) -> None:
+    """Before any click the table lists tampered files first, then damaged credentials."""
+    page = visit(report_html).page
+    integrity = page.locator("#summary tbody tr td:nth-child(7)").all_inner_texts()
+    assert integrity[0] == "Tampered"
+    assert integrity.index("Malformed") < integrity.index("History tampered")
+    assert integrity.index("History tampered") < integrity.index("Intact")
+    assert _files(page)[0] == "tampered-pixels.jpg"
+
+
 def test_sort_by_number_and_by_verdict(visit: Any, report_html: Path) -> None:
-    """Column titles sort the table; a second click reverses the order."""
+    """Column titles sort the table; a second click reverses the order; AI sorts first."""
     page = visit(report_html).page
     numbers = page.locator("#summary tbody tr td:first-child")
     count = numbers.count()
-    page.get_by_role("button", name="Number", exact=True).click()  # was ascending: now descending
+    page.get_by_role("button", name="Number", exact=True).click()
+    assert numbers.all_inner_texts() == [str(n) for n in range(1, count + 1)]
+    page.get_by_role("button", name="Number", exact=True).click()
     assert numbers.all_inner_texts() == [str(n) for n in range(count, 0, -1)]
     page.get_by_role("button", name="Verdict", exact=True).click()
     verdicts = page.locator("#summary tbody tr td:nth-child(3)").all_inner_texts()
     runs = [v for i, v in enumerate(verdicts) if i == 0 or verdicts[i - 1] != v]
     assert len(runs) == len(set(verdicts))  # each verdict in one block
+    assert runs[0] == "AI-generated"
     page.get_by_role("button", name="Verdict", exact=True).click()
     reversed_runs = page.locator("#summary tbody tr td:nth-child(3)").all_inner_texts()
     assert [v for i, v in enumerate(reversed_runs) if i == 0 or reversed_runs[i - 1] != v] == (
         runs[::-1]
     )
+
+
+def test_active_verdict_chip_is_shown_pressed(visit: Any, report_html: Path) -> None:
+    """A chip that filters the table is pressed (aria-pressed), and released by a second click."""
+    page = visit(report_html).page
+    chip = page.locator('[data-filter-verdict="Captured"]')
+    other = page.locator('[data-filter-verdict="AI-generated"]')
+    expect(chip).to_have_attribute("aria-pressed", "false")
+    chip.click()
+    expect(chip).to_have_attribute("aria-pressed", "true")
+    expect(other).to_have_attribute("aria-pressed", "false")
+    outline = chip.evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline == "solid"
+    page.select_option("#filter-verdict", "AI-generated")
+    expect(chip).to_have_attribute("aria-pressed", "false")
+    expect(other).to_have_attribute("aria-pressed", "true")
+    other.click()
+    expect(other).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#filter-verdict")).to_have_value("")
 
 
 def test_filter_by_text_and_by_verdict(

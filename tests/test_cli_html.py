@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,18 @@ import pytest
 from verify.outcome import ExitCode
 
 ANCHORS = ["--trust-anchors", "samples/trust/anchors.pem"]
+
+
+def row_files(page: str) -> list[str]:
+    """The file names of the summary rows, in page order (folder and name joined)."""
+    cells = re.findall(r'<td class="file"><a href="#asset-\d+">(.*?)</a>', page)
+    return [html_lib.unescape(re.sub(r"<[^>]+>", "", c)) for c in cells]
+
+
+def section_files(page: str) -> list[str]:
+    """The file names of the detail sections, in page order (the input order)."""
+    titles = re.findall(r'<h2 id="asset-\d+-title"><span class="num">\d+</span> (.*?)</h2>', page)
+    return [html_lib.unescape(t) for t in titles]
 
 
 @pytest.fixture
@@ -27,7 +40,7 @@ def test_folder_to_file(run: Callable[..., Any], tmp_path: Path, expected: dict[
     assert result.stdout == ""
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
-    rows = re.findall(r'<td class="file"><a href="#asset-\d+">([^<]+)</a>', html)
+    rows = row_files(html)
     assert sorted(Path(r).name for r in rows) == sorted(Path(name).name for name in expected)
     assert "samples/trust/anchors.pem" in html
 
@@ -86,9 +99,10 @@ def test_parallel_workers_give_the_same_page(run: Callable[..., Any], tmp_path: 
         result = run("check", "samples/", "-f", "html", "-o", str(out), "--jobs", jobs, *ANCHORS)
         assert result.exit_code == ExitCode.NOT_CHECKED
         pages.append(out.read_text(encoding="utf-8"))
-    rows = [re.findall(r'<td class="file"><a href="#asset-\d+">([^<]+)</a>', p) for p in pages]
+    rows = [row_files(p) for p in pages]
     assert rows[0] == rows[1]
     assert len(rows[0]) > 1
+    assert section_files(pages[0]) == section_files(pages[1])
 
 
 def test_html_cannot_append_to_a_resume_file(run: Callable[..., Any], tmp_path: Path) -> None:
@@ -121,10 +135,14 @@ def test_a_failure_in_picture_code_keeps_the_asset(
     page = out.getvalue()
     assert page.count('<section class="asset"') == 3
     assert page.count("pictures failed (RuntimeError: decoder exploded)") == 3
-    rows = re.findall(r'<td class="file"><a href="#asset-\d+">([^<]+)</a>', page)
-    assert [Path(r).name for r in rows] == [
+    assert [Path(r).name for r in section_files(page)] == [
         "captured.jpg",
         "ai-generated.jpg",
+        "no-credentials.jpg",
+    ]
+    assert sorted(Path(r).name for r in row_files(page)) == [
+        "ai-generated.jpg",
+        "captured.jpg",
         "no-credentials.jpg",
     ]
 

@@ -6,6 +6,7 @@ import base64
 import dataclasses
 import hashlib
 import html as html_lib
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from verify import CheckOptions, Report, Verifier
 from verify.declaration import Basis, Origin
+from verify.integrity import Integrity
 from verify.reader import ResourceReader
 from verify.render_html import (
     RunInfo,
@@ -23,7 +25,7 @@ from verify.render_html import (
     render_html,
     sentence,
 )
-from verify.report import ProvenanceAction, ProvenanceNode
+from verify.report import IntegrityDetail, ProvenanceAction, ProvenanceNode
 from verify.signal import DetectorName, Signal
 from verify.visuals import collect_visuals
 
@@ -138,7 +140,7 @@ def test_folder_has_one_summary_row_and_section_per_asset(
     names = ["captured.jpg", "ai-generated.jpg", "tampered-pixels.jpg"]
     html = render_html([(sample(n), None) for n in names], RUN)
     rows = re.findall(r'<tr data-target="(asset-\d+)"', html)
-    assert rows == ["asset-1", "asset-2", "asset-3"]
+    assert sorted(rows) == ["asset-1", "asset-2", "asset-3"]
     for anchor in rows:
         assert f'<section class="asset" id="{anchor}"' in html
         assert f'href="#{anchor}"' in html
@@ -149,9 +151,9 @@ def test_counts_by_verdict(sample: Callable[[str], Report]) -> None:
     names = ["ai-generated.jpg", "ai-generated.png", "captured.jpg"]
     html = render_html([(sample(n), None) for n in names], RUN)
     assert re.search(
-        r'data-filter-verdict="AI-generated">AI-generated <span class="n">2</span>', html
+        r'data-filter-verdict="AI-generated"[^>]*>AI-generated <span class="n">2<', html
     )
-    assert re.search(r'data-filter-verdict="Captured">Captured <span class="n">1</span>', html)
+    assert re.search(r'data-filter-verdict="Captured"[^>]*>Captured <span class="n">1</span>', html)
 
 
 def test_raw_codes_are_collapsed(sample: Callable[[str], Report]) -> None:
@@ -227,3 +229,160 @@ def test_human_size(size: int | None, text: str) -> None:
 def test_sentence(given: str, text: str) -> None:
     """Policy explanations are printed as sentences."""
     assert sentence(given) == text
+
+
+def _visible_text(html: str) -> str:
+    """The page's text as a reader sees it: no script, no style, no tags."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def _summary_cells(html: str) -> list[list[str]]:
+    body = re.search(r'<table id="summary">.*?<tbody>(.*?)</tbody>', html, re.S)
+    assert body is not None
+    rows = re.findall(r"<tr [^>]*>(.*?)</tr>", body.group(1), re.S)
+    return [
+        [" ".join(_visible_text(c).split()) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
+        for r in rows
+    ]
+
+
+def test_summary_lists_most_serious_first(sample: Callable[[str], Report]) -> None:
+    """Tampered first, then damaged, then by verdict with AI first; numbers keep file order."""
+    names = ["captured.jpg", "ai-generated.jpg", "tampered-pixels.jpg", "malformed-action.jpg"]
+    html = render_html([(sample(n), None) for n in names], RUN)
+    rows = re.findall(r'<tr data-target="(asset-\d+)"', html)
+    assert rows == ["asset-3", "asset-4", "asset-2", "asset-1"]
+    assert '<th data-type="number" aria-sort="ascending"><button type="button">Integrity' in html
+
+
+def test_summary_says_what_each_verdict_rests_on(sample: Callable[[str], Report]) -> None:
+    """An unsigned XMP claim does not look like a signed, recognised declaration."""
+    names = ["ai-generated.jpg", "xmp-ai.jpg", "a1111.png", "no-credentials.jpg"]
+    html = render_html([(sample(n), None) for n in names], RUN)
+    by_file = {cells[1].split("/")[-1].strip(): cells for cells in _summary_cells(html)}
+    assert by_file["ai-generated.jpg"][2:4] == ["AI-generated", "Signed & recognised"]
+    assert by_file["xmp-ai.jpg"][2:4] == ["AI-generated", "Unsigned metadata"]
+    assert by_file["a1111.png"][2:4] == ["AI-generated", "Heuristic"]
+    assert by_file["no-credentials.jpg"][-1] == "No credentials"
+    assert html.count('<span class="badge tone-ai unsigned">AI-generated</span>') == 2
+
+
+def test_tampered_ingredient_is_marked_in_the_tree(sample: Callable[[str], Report]) -> None:
+    """The ingredient whose credentials fail validation carries a tampered badge."""
+    html = render_html([(sample("tampered-ingredient.jpg"), None)], RUN)
+    tree = re.search(r'<div class="tree">(.*?)</section>', html, re.S)
+    assert tree is not None
+    text = " ".join(_visible_text(tree.group(1)).split())
+    assert "Credentials tampered" in text and "Invalid signature" in text
+    assert "ingredient.manifest.mismatch" in text
+    assert '<div class="node ai failed">' in tree.group(1)
+    intact = render_html([(sample("ai-composite.jpg"), None)], RUN)
+    assert "Credentials intact" in intact and "Signer recognised" in intact
+
+
+def test_signals_are_plain_words_with_the_raw_value_collapsed(
+    sample: Callable[[str], Report],
+) -> None:
+    """A signal reads as a sentence; its raw value is collapsed, and a long one cut short."""
+    base = sample("no-credentials.jpg")
+    workflow = '{"nodes": [' + ", ".join(f'{{"id": {i}}}' for i in range(600)) + "]}"
+    found = Signal(
+        DetectorName.GENERATOR_METADATA,
+        "png:workflow",
+        workflow,
+        Basis.HEURISTIC,
+        origin=Origin.AI_GENERATED,
+        tool="ComfyUI",
+        source="PNG tEXt",
+        detail="a ComfyUI node graph",
+    )
+    html = render_html([(dataclasses.replace(base, signals=(found,)), None)], RUN)
+    text = " ".join(_visible_text(html).split())
+    assert "PNG text chunk written by ComfyUI: AI-generated (unsigned: anyone can write it)" in text
+    raw = re.search(r"<details>\s*<summary>Raw value</summary>(.*?)</dl>\s*</details>", html, re.S)
+    assert raw is not None and "png:workflow" in raw.group(1)
+    assert workflow[:240] + "…" in html_lib.unescape(raw.group(1))
+    assert f"Show all {len(workflow):,} characters" in raw.group(1)
+
+
+def test_signer_block_says_trust_once_and_spells_the_algorithm(
+    sample: Callable[[str], Report],
+) -> None:
+    """The trust reason is printed once; ES256 is spelt as in the standards."""
+    html = render_html([(sample("captured.jpg"), None)], RUN)
+    signer = re.search(r"<h3>Signer</h3>(.*?)</section>", html, re.S)
+    assert signer is not None
+    text = _visible_text(signer.group(1))
+    assert text.count("anchors") == 1
+    assert "ES256" in text and "Es256" not in text
+    assert "24 November 2026, 09:33 UTC" in text and "2026-11-24T09:33:17+00:00" in text
+    assert "not stated: the signature has no timestamp" in text
+
+
+def test_single_asset_lede_is_singular(sample: Callable[[str], Report]) -> None:
+    """One file: "what it declares", not "what each file declares"."""
+    text = " ".join(_visible_text(render_html([(sample("captured.jpg"), None)], RUN)).split())
+    assert "attached to a file: what it declares about how it was made" in text
+    assert "each file" not in text
+
+
+def test_unsupported_file_says_it_is_not_a_media_file(sample: Callable[[str], Report]) -> None:
+    """A text file named .jpg: plain words, the library's error name only in the details."""
+    html = render_html([(sample("not-an-image.jpg"), None)], RUN)
+    verdict = re.search(r'<div class="verdict.*?</div>', html, re.S)
+    assert verdict is not None and "NotSupported" not in verdict.group(0)
+    assert "image/jpeg by its name, but not a media file the verifier can read" in html
+
+
+def _bare_question_marks(text: str) -> list[str]:
+    """A `?` standing for a missing value: alone between spaces, brackets or punctuation."""
+    return re.findall(r"(?:^|[\s\[(/:=])\?(?=$|[\s\]),;/.])", text, re.M)
+
+
+def test_no_bare_question_mark_in_any_sample(
+    verifier: Verifier, samples_dir: Path, anchors_pem: str
+) -> None:
+    """No view of any sample prints `?` for a value it does not have."""
+    from rich.console import Console
+
+    from verify.render_rich import rich_report
+    from verify.render_text import render_report
+
+    files = sorted(
+        p
+        for p in samples_dir.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".json", ".md", ".pem")
+    )
+    reports = [verifier.check_path(p) for p in files]
+    assert len(reports) > 20
+    for report in reports:
+        console = Console(width=100, record=True, file=io.StringIO(), color_system=None)
+        console.print(rich_report(report))
+        for view in (render_report(report), console.export_text()):
+            assert _bare_question_marks(view) == [], (report.path, view)
+    html = render_html([(r, None) for r in reports], RUN)
+    assert _bare_question_marks(_visible_text(html)) == []
+
+
+def test_bare_question_mark_finder_finds_placeholders() -> None:
+    """The check above can fail: it finds the placeholders it is meant to forbid."""
+    assert len(_bare_question_marks("signed by X at ?")) == 1
+    assert len(_bare_question_marks("Signer: ? / name, [?]")) == 2
+    assert _bare_question_marks("is it? https://x/?a=1 Why?") == []
+
+
+def test_unknown_integrity_with_credentials_shows_no_tick(sample: Callable[[str], Report]) -> None:
+    """A .c2pa read on its own (integrity unknown) is neither "Intact" nor "Not checked"."""
+    report = dataclasses.replace(
+        sample("sidecar.c2pa"),
+        integrity=Integrity.UNKNOWN,
+        integrity_detail=IntegrityDetail((), "signature valid; no asset to compare hashes with"),
+    )
+    html = render_html([(report, None), (sample("captured.jpg"), None)], RUN)
+    section = re.search(r'<section class="asset" id="asset-1".*?<p class="back">', html, re.S)
+    assert section is not None
+    text = " ".join(_visible_text(section.group(0)).split())
+    assert "Not changed since it was signed" not in text
+    assert "Unknown Signature valid; no asset to compare hashes with." in text
+    assert '<span class="integrity integrity-unknown">Unknown</span>' in html

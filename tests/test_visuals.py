@@ -98,7 +98,7 @@ def test_downscale_of_garbage_is_a_reason() -> None:
     """Bytes that are no image give a reason, never an exception."""
     result = downscale(b"this is not an image", 100, 10**8)
     assert isinstance(result, NoPicture)
-    assert "does not recognise" in result.reason
+    assert result.reason == "its contents are not in an image format that can be shown"
 
 
 def test_downscale_of_a_broken_image_is_a_reason() -> None:

@@ -11,10 +11,9 @@ by their SHA-256 hashes, and its pictures are `data:` URIs we encoded ourselves.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -24,25 +23,43 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from . import sourcetype
-from .declaration import Evidence
-from .render_text import safe
+from .declaration import Basis, Evidence
+from .integrity import Integrity, SignerTrust
+from .labels import (
+    BASIS_ORDER,
+    INTEGRITY_ORDER,
+    VERDICT_ORDER,
+    algorithm_words,
+    basis_label,
+    integrity_label,
+    rank,
+    readable_time,
+    signing_time_words,
+)
+from .reader import ErrorKind
+from .render_text import safe, validity_words
 from .report import ProvenanceAction, ProvenanceNode, Report
+from .signal import Signal
+from .signal_words import signal_headline, worth
 from .visuals import AssetVisuals, NoPicture, Picture
 from .wording import (
-    INTEGRITY_LABELS,
     TRUST_LABELS,
     Headline,
     Tone,
     action_words,
     headline,
+    integrity_words,
     origin_label,
     origin_tone,
     relationship_words,
     revocation_words,
+    sentence,
     signer_name,
     source_type_words,
+    trust_statement,
     verdict_label,
     verdict_tone,
+    why_lines,
 )
 
 #: One checked asset: its report and what can be shown of it (None: no pictures collected).
@@ -75,6 +92,18 @@ class ActionView:
 
 
 @dataclass(frozen=True)
+class TimeView:
+    """An ISO time with its readable form (None when it does not parse)."""
+
+    iso: str
+    readable: str | None
+
+
+def time_view(iso: str | None) -> TimeView | None:
+    return TimeView(iso, readable_time(iso)) if iso else None
+
+
+@dataclass(frozen=True)
 class NodeView:
     """One manifest or ingredient of the provenance tree, ready to print."""
 
@@ -87,10 +116,15 @@ class NodeView:
     ai: bool
     generator: str | None
     signer: str | None
-    signed_at: str | None
+    signed_at: TimeView | None
     actions: tuple[ActionView, ...]
     thumbnail: Picture | None
     cut: bool
+    #: The ingredient's own credentials as validated (None: not reported).
+    integrity: str | None
+    trust: str | None
+    trust_state: str | None
+    failures: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -108,8 +142,27 @@ class EvidenceView:
     source_type: str | None
     software: str | None
     manifest: str
-    rule: str | None
     decisive: bool
+
+
+#: Raw signal values longer than this are cut, the rest behind an expander.
+SHORT_VALUE = 240
+
+
+@dataclass(frozen=True)
+class SignalView:
+    """One finding outside the credentials, in words, its raw value collapsed."""
+
+    headline: str
+    worth: str
+    detail: str | None
+    decisive: bool
+    field: str
+    source: str
+    basis: str
+    value: str
+    #: The whole value when `value` is cut (None: `value` is all of it).
+    full_value: str | None
 
 
 @dataclass(frozen=True)
@@ -117,6 +170,9 @@ class SummaryRow:
     number: int
     anchor: str
     path: str
+    #: The folder part of `path` (with its last separator) and the file name, shown apart.
+    folder: str
+    name: str
     verdict: str
     #: The verdict's own colour (AI, declared, none), for its badge and count.
     verdict_tone: Tone
@@ -126,6 +182,14 @@ class SummaryRow:
     signer: str
     trust: str
     integrity: str
+    #: What the verdict rests on: signed and recognised, unsigned metadata, a heuristic.
+    basis: str
+    #: The verdict rests on something anyone can write (unsigned metadata, a heuristic).
+    unsigned: bool
+    #: Sort keys, most serious first.
+    verdict_rank: int
+    integrity_rank: int
+    basis_rank: int
 
 
 def _action_view(number: int, action: ProvenanceAction) -> ActionView:
@@ -155,8 +219,20 @@ def _actions(node: ProvenanceNode) -> tuple[ActionView, ...]:
     return tuple(_action_view(i, a) for i, a in enumerate(node.actions, start=1))
 
 
+_NODE_INTEGRITY = {
+    Integrity.INTACT: "Credentials intact",
+    Integrity.TAMPERED: "Credentials tampered",
+    Integrity.MALFORMED: "Credentials malformed",
+    Integrity.UNKNOWN: "Credentials not fully checked",
+}
+
+
 def _node_view(node: ProvenanceNode, thumbnail: Picture | None) -> NodeView:
     signer = node.signer
+    integrity = _NODE_INTEGRITY.get(node.integrity) if node.integrity else None
+    trust = f"Signer {TRUST_LABELS[node.trust].lower()}" if node.trust else None
+    if node.trust in (SignerTrust.EXPIRED, SignerTrust.REVOKED, SignerTrust.INVALID):
+        trust = TRUST_LABELS[node.trust]
     return NodeView(
         relationship=relationship_words(node.relationship),
         title=node.title or "(untitled)",
@@ -167,10 +243,14 @@ def _node_view(node: ProvenanceNode, thumbnail: Picture | None) -> NodeView:
         ai=bool(node.origin and node.origin.is_ai),
         generator=node.generator,
         signer=(signer.organization or signer.common_name) if signer else None,
-        signed_at=signer.signed_at if signer else None,
+        signed_at=time_view(signer.signed_at) if signer else None,
         actions=_actions(node),
         thumbnail=thumbnail,
         cut=node.cut,
+        integrity=integrity,
+        trust=trust,
+        trust_state=node.trust.value if node.trust else None,
+        failures=node.failures,
     )
 
 
@@ -224,57 +304,31 @@ def _evidence_view(ev: Evidence) -> EvidenceView:
         source_type=source_type_words(ev.source_type) if ev.source_type else None,
         software=ev.software_agent,
         manifest=ev.manifest,
-        rule=ev.rule,
         decisive=ev.decisive,
     )
 
 
-def _plain(value: Any) -> Any:
-    """Dataclasses (a future `signals` field) as dicts, for generic key/value display."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
+def _signal_view(signal: Signal) -> SignalView:
+    value = signal.value
+    cut = len(value) > SHORT_VALUE
+    headline = signal_headline(signal)
+    return SignalView(
+        headline=headline,
+        worth=worth(signal),
+        # A finding that says nothing about the origin is headed by its detail already.
+        detail=signal.detail if signal.detail and signal.detail not in headline else None,
+        decisive=signal.decisive,
+        field=signal.field,
+        source=signal.source,
+        basis=signal.basis.value,
+        value=value[:SHORT_VALUE] + "…" if cut else value,
+        full_value=value if cut else None,
+    )
 
 
-def _fields(value: Any) -> list[tuple[str, str]]:
-    """Flatten one signal into (name, text) pairs, nested values joined."""
-    plain = _plain(value)
-    if not isinstance(plain, dict):
-        return [("value", str(plain))]
-    out: list[tuple[str, str]] = []
-    for key, item in plain.items():
-        if item is None or item in ((), [], {}, ""):
-            continue
-        if isinstance(item, list):
-            text = ", ".join(str(_plain(v)) for v in item)
-        elif isinstance(item, dict):
-            text = "; ".join(f"{k}: {v}" for k, v in item.items() if v not in (None, "", [], {}))
-        elif isinstance(item, bool):
-            text = "yes" if item else "no"
-        else:
-            text = str(item)
-        out.append((key.replace("_", " "), text))
-    return out
-
-
-def signals_of(report: Report) -> list[list[tuple[str, str]]] | None:
-    """Other signals (XMP, generator metadata, watermarks), when the report carries them."""
-    value = getattr(report, "signals", None)
-    if value is None:
-        return None
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        nested = [getattr(value, f.name) for f in dataclasses.fields(value)]
-        items: list[Any] = []
-        for part in nested:
-            items.extend(part if isinstance(part, list | tuple) else [part])
-        value = [v for v in items if v is not None]
-    if not isinstance(value, list | tuple):
-        value = [value]
-    return [_fields(v) for v in value]
+def signals_of(report: Report) -> list[SignalView]:
+    """Other signals (XMP, generator metadata, watermarks), in words."""
+    return [_signal_view(s) for s in report.signals]
 
 
 def human_size(size: int | None) -> str:
@@ -292,18 +346,41 @@ def human_size(size: int | None) -> str:
 
 def summary_row(number: int, report: Report) -> SummaryRow:
     head = headline(report)
+    verdict = verdict_label(report)
+    integrity = integrity_label(report)
+    basis = basis_label(report)
     return SummaryRow(
         number=number,
         anchor=f"asset-{number}",
         path=report.path,
-        verdict=verdict_label(report),
+        folder=report.path[: report.path.rfind("/") + 1],
+        name=report.path[report.path.rfind("/") + 1 :],
+        verdict=verdict,
         verdict_tone=verdict_tone(report),
         tone=head.tone,
         ai_tools=", ".join(report.declaration.ai_tools),
         signer=signer_name(report.signer) if report.signer else "",
         trust=TRUST_LABELS[report.signer.trust] if report.signer else "",
-        integrity=INTEGRITY_LABELS[report.integrity],
+        integrity=integrity,
+        basis=basis,
+        unsigned=report.error is None
+        and report.declaration.basis in (Basis.UNSIGNED_METADATA, Basis.HEURISTIC),
+        verdict_rank=rank(VERDICT_ORDER, verdict),
+        integrity_rank=rank(INTEGRITY_ORDER, integrity),
+        basis_rank=rank(BASIS_ORDER, basis),
     )
+
+
+def most_serious_first(rows: Iterable[SummaryRow]) -> list[SummaryRow]:
+    """The summary's first order: tampered first, then by verdict (AI first), then by number."""
+    return sorted(rows, key=lambda r: (r.integrity_rank, r.verdict_rank, r.number))
+
+
+def _file_type(report: Report) -> str:
+    media_type = report.media_type or "unknown"
+    if report.error is not None and report.error.kind is ErrorKind.UNSUPPORTED:
+        return f"{media_type} by its name, but not a media file the verifier can read"
+    return media_type
 
 
 def _asset_context(number: int, report: Report, visuals: AssetVisuals | None) -> dict[str, Any]:
@@ -316,11 +393,13 @@ def _asset_context(number: int, report: Report, visuals: AssetVisuals | None) ->
         else None
     )
     notes = list(report.notes) + (list(visuals.notes) if visuals else [])
+    signer = report.signer
     return {
         "number": number,
         "anchor": f"asset-{number}",
         "r": report,
         "head": head,
+        "why": why_lines(report),
         "verdict": verdict_label(report),
         "preview": preview if isinstance(preview, Picture) else None,
         "preview_reason": preview.reason if isinstance(preview, NoPicture) else None,
@@ -329,12 +408,27 @@ def _asset_context(number: int, report: Report, visuals: AssetVisuals | None) ->
         "tree": ingredient_tree(root, visuals) if root else [],
         "evidence": [_evidence_view(e) for e in report.declaration.evidence],
         "signals": signals_of(report),
-        "trust_label": TRUST_LABELS[report.signer.trust] if report.signer else None,
-        "revocation": revocation_words(report.signer) if report.signer else None,
-        "integrity_label": INTEGRITY_LABELS[report.integrity],
+        "trust_label": TRUST_LABELS[signer.trust] if signer else None,
+        "trust_words": trust_statement(signer).text if signer else None,
+        "signed_on": signing_time_words(signer) if signer else None,
+        "signed_at": time_view(signer.signed_at) if signer else None,
+        "validity": validity_words(signer) if signer else None,
+        "not_before": time_view(signer.not_before) if signer else None,
+        "not_after": time_view(signer.not_after) if signer else None,
+        "algorithm": algorithm_words(signer.algorithm) if signer and signer.algorithm else None,
+        "revocation": revocation_words(signer) if signer else None,
+        "integrity_label": integrity_label(report),
+        "integrity_words": integrity_words(report),
+        "integrity_class": _slug(integrity_label(report)),
+        "file_type": _file_type(report),
         "size": human_size(report.size),
         "notes": notes,
     }
+
+
+def _slug(label: str) -> str:
+    """A CSS class part from a label: `History tampered` -> `history-tampered`."""
+    return label.lower().replace(" ", "-")
 
 
 def _finalize(value: Any) -> Any:
@@ -342,15 +436,6 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
     return safe(value)
-
-
-def sentence(text: str) -> str:
-    """A policy explanation as a sentence: capital first letter, final full stop."""
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?", ":")) else text + "."
 
 
 @cache
@@ -364,6 +449,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["sentence"] = sentence
+    env.filters["slug"] = _slug
     return env
 
 
@@ -414,7 +500,8 @@ def generate_page(
     template = _environment().get_template("page.html.j2")
     return template.generate(
         run=run,
-        rows=rows,
+        generated=time_view(run.generated_at),
+        rows=most_serious_first(rows),
         counts=verdict_counts(rows),
         sections=sections,
         csp=content_security_policy(),

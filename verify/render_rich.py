@@ -11,19 +11,24 @@ from __future__ import annotations
 from typing import IO
 
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from . import sourcetype
 from .integrity import Integrity, SignerTrust
+from .labels import (
+    integrity_label,
+)
 from .render_text import safe
 from .report import ProvenanceAction, ProvenanceNode, Report
 from .wording import (
-    INTEGRITY_LABELS,
     TRUST_LABELS,
     Level,
     Tone,
     action_words,
+    error_statement,
     headline,
     origin_label,
     origin_tone,
@@ -32,9 +37,13 @@ from .wording import (
     source_type_words,
 )
 
+#: AI is magenta, never red or orange: on a 16-colour terminal orange becomes bright red,
+#: which reads as "tampered".
+AI_STYLE = "magenta"
+
 TONE_STYLES = {
     Tone.ALERT: "bold red",
-    Tone.AI: "bold dark_orange",
+    Tone.AI: f"bold {AI_STYLE}",
     Tone.DECLARED: "bold blue",
     Tone.NONE: "bold",
 }
@@ -62,6 +71,15 @@ INTEGRITY_STYLES = {
     Integrity.UNKNOWN: "dim",
 }
 
+#: An ingredient's own credentials, as validated from this asset.
+NODE_INTEGRITY = {
+    Integrity.INTACT: ("credentials intact", "green"),
+    Integrity.TAMPERED: ("credentials TAMPERED", "bold red"),
+    Integrity.HISTORY_TAMPERED: ("an ingredient's credentials tampered", "yellow"),
+    Integrity.MALFORMED: ("credentials malformed", "bold red"),
+    Integrity.UNKNOWN: ("credentials not fully checked", "dim"),
+}
+
 
 def _text(*parts: tuple[object, str] | object) -> Text:
     """Plain text from (value, style) pairs or bare values; values are escaped, never markup."""
@@ -82,7 +100,7 @@ def _action(number: int, action: ProvenanceAction) -> Text:
         line.append(" — ")
         line.append(
             safe(source_type_words(action.digital_source_type)),
-            style="dark_orange" if is_ai else "",
+            style=AI_STYLE if is_ai else "",
         )
     if action.software_agent:
         version = f" {action.software_version}" if action.software_version else ""
@@ -98,9 +116,11 @@ def _node_label(node: ProvenanceNode, report: Report | None) -> Text:
     )
     if node.label is None:
         label.append(" — no Content Credentials of its own", style="dim")
+        _node_checks(node, label)
         return label
     if node.cut:
         label.append(" — already shown (a loop or past the depth limit)", style="dim")
+        _node_checks(node, label)
         return label
     if node.origin is not None:
         label.append(" — ")
@@ -117,10 +137,23 @@ def _node_label(node: ProvenanceNode, report: Report | None) -> Text:
     if report is not None:
         label.append(" ")
         label.append(
-            f"[{INTEGRITY_LABELS[report.integrity].lower()}]",
-            style=INTEGRITY_STYLES[report.integrity],
+            f"[{integrity_label(report).lower()}]", style=INTEGRITY_STYLES[report.integrity]
         )
+    _node_checks(node, label)
     return label
+
+
+def _node_checks(node: ProvenanceNode, label: Text) -> None:
+    """An ingredient's own integrity and signer, coloured: tampered red, untrusted yellow."""
+    if node.integrity is not None:
+        words, style = NODE_INTEGRITY[node.integrity]
+        label.append(" ")
+        label.append(f"[{words}]", style=style)
+    if node.trust is not None:
+        label.append(" ")
+        label.append(
+            f"[signer: {TRUST_LABELS[node.trust].lower()}]", style=TRUST_STYLES[node.trust]
+        )
 
 
 def provenance_tree(report: Report) -> Tree | None:
@@ -146,11 +179,17 @@ def rich_report(report: Report) -> RenderableType:
         _text((report.path, "bold underline")),
         _text((head.title, TONE_STYLES[head.tone])),
     ]
-    for line in head.lines:
-        mark, style = LEVEL_MARKS[line.level]
-        parts.append(_text((f"  {mark} ", style), (line.text, style)))
+    if head.lines:
+        # A grid keeps wrapped statements under their first word, not under the mark.
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for line in head.lines:
+            mark, style = LEVEL_MARKS[line.level]
+            grid.add_row(_text((mark, style)), _text((line.text, style)))
+        parts.append(Padding(grid, (0, 0, 0, 2)))
     if head.caveat:
-        parts.append(_text(("  " + head.caveat, "italic dim")))
+        parts.append(Padding(_text((head.caveat, "italic dim")), (0, 0, 0, 2)))
     tree = provenance_tree(report)
     if tree is not None:
         parts.append(tree)
@@ -165,6 +204,8 @@ def rich_report(report: Report) -> RenderableType:
         )
     if report.validation.failures:
         parts.append(_text(("codes: " + ", ".join(report.validation.failures), "dim")))
+    if report.error is not None and error_statement(report) != report.error.message:
+        parts.append(_text((f"error: {report.error.kind.value}: {report.error.message}", "dim")))
     for note in report.notes:
         parts.append(_text((f"note: {note}", "dim")))
     return Group(*parts)

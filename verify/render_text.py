@@ -6,6 +6,7 @@ from . import sourcetype
 from .declaration import Basis, Origin
 from .integrity import Integrity, SignerTrust
 from .report import Credentials, DeclarationReport, ProvenanceNode, Report, Signer
+from .signal_words import by_tool, deciding, place
 from .textsafe import one_line
 from .trust.lists import known
 from .trust.policy import Revocation, RevocationSource
@@ -34,7 +35,6 @@ _INTEGRITY_WORDS = {
         "an ingredient's credentials are tampered (the asset's own are intact)"
     ),
     Integrity.MALFORMED: "credentials malformed",
-    Integrity.UNKNOWN: "integrity not checked",
 }
 
 _TRUST_WORDS = {
@@ -69,13 +69,6 @@ def trust_words(signer: Signer) -> str:
     return _TRUST_WORDS[signer.trust]
 
 
-_BASIS_WORDS = {
-    Basis.UNSIGNED_METADATA: "unsigned metadata",
-    Basis.HEURISTIC: "a heuristic",
-    Basis.SIGNED_INVALID: "unattributable credentials",
-}
-
-
 def _declared_words(decl: DeclarationReport) -> str:
     words = _ORIGIN_WORDS[decl.origin]
     if decl.ai_tools:
@@ -83,13 +76,24 @@ def _declared_words(decl: DeclarationReport) -> str:
     return words
 
 
-def _outside_c2pa(decl: DeclarationReport) -> str | None:
-    """`XMP (unsigned metadata)` when the declaration rests on a signal, not on C2PA."""
-    deciding = [c for c in decl.claims if c.decisive]
-    if not deciding or any(c.source == "c2pa" for c in deciding):
+def _outside_c2pa(report: Report) -> str | None:
+    """`unsigned XMP metadata says` when the declaration rests on a signal, not on C2PA."""
+    decl = report.declaration
+    winners = [c for c in decl.claims if c.decisive]
+    if not winners or any(c.source == "c2pa" for c in winners):
         return None
-    sources = ", ".join(dict.fromkeys(c.source for c in deciding))
-    return f"{sources} ({_BASIS_WORDS.get(decl.basis, decl.basis.value)})"
+    found = deciding(report.signals)
+    if decl.basis is Basis.HEURISTIC:
+        where = f"{place(found[0]).phrase}{by_tool(found[0])}" if found else "a heuristic"
+        return f"signs of AI in {safe(where)}"
+    noun = place(found[0]).noun if found else "metadata"
+    return f"unsigned {noun} says"
+
+
+def _integrity_words(report: Report) -> str:
+    if report.integrity is Integrity.UNKNOWN:
+        return f"integrity unknown ({safe(report.integrity_detail.explanation)})"
+    return _INTEGRITY_WORDS[report.integrity]
 
 
 def verdict_line(report: Report) -> str:
@@ -97,7 +101,7 @@ def verdict_line(report: Report) -> str:
     if report.error is not None:
         return f"Not checked ({report.error.kind.value}): {safe(report.error.message)}"
     decl = report.declaration
-    outside = _outside_c2pa(decl)
+    outside = _outside_c2pa(report)
     if report.credentials in (Credentials.NONE, Credentials.REMOTE):
         if report.credentials is Credentials.NONE:
             head = "No Content Credentials found"
@@ -109,7 +113,7 @@ def verdict_line(report: Report) -> str:
             )
         if outside is not None:
             conflict = "; sources CONFLICT" if decl.conflict else ""
-            return f"{head}; {outside} says: {_declared_words(decl)}{conflict}"
+            return f"{head}; {outside}: {_declared_words(decl)}{conflict}"
         if report.credentials is Credentials.NONE:
             return f"{head}: this does not mean the asset is authentic or AI-free"
         return head
@@ -117,7 +121,7 @@ def verdict_line(report: Report) -> str:
     if decl.origin is Origin.NOT_DECLARED:
         parts = ["No declaration found about how it was made: this does not mean it is authentic"]
     elif outside is not None:
-        parts = [f"Declares: {words}, according to {outside}, not the credentials"]
+        parts = [f"{outside[0].upper()}{outside[1:]}: {words}, not the credentials"]
     else:
         parts = [f"Declares: {words}"]
     if decl.conflict:
@@ -126,7 +130,7 @@ def verdict_line(report: Report) -> str:
         who = report.signer.organization or report.signer.common_name or "an unnamed signer"
         parts.append(f"signed by {safe(who)}")
         parts.append(trust_words(report.signer))
-    parts.append(_INTEGRITY_WORDS[report.integrity])
+    parts.append(_integrity_words(report))
     if decl.basis is Basis.SIGNED_INVALID and decl.origin not in (
         Origin.NOT_DECLARED,
         Origin.UNDETERMINED,
@@ -135,21 +139,42 @@ def verdict_line(report: Report) -> str:
     return ", ".join(parts)
 
 
+_NODE_INTEGRITY_WORDS = {
+    Integrity.INTACT: "its credentials intact",
+    Integrity.TAMPERED: "its credentials TAMPERED",
+    Integrity.MALFORMED: "its credentials malformed",
+    Integrity.UNKNOWN: "its credentials not fully checked",
+}
+
+
+def _node_validation(node: ProvenanceNode) -> str:
+    """` [its credentials TAMPERED: codes; signer not recognised]` for an ingredient."""
+    parts: list[str] = []
+    if node.integrity is not None:
+        words = _NODE_INTEGRITY_WORDS.get(node.integrity, node.integrity.value)
+        if node.failures and node.integrity is not Integrity.INTACT:
+            words += f": {', '.join(safe(c) for c in node.failures)}"
+        parts.append(words)
+    if node.trust is not None:
+        parts.append(_TRUST_WORDS[node.trust])
+    return f" [{'; '.join(parts)}]" if parts else ""
+
+
 def _tree(node: ProvenanceNode, indent: str, lines: list[str]) -> None:
     title = safe(node.title or "(untitled)")
+    checked = _node_validation(node)
     if node.label is None:
-        lines.append(
-            f"{indent}{safe(node.relationship)}: {title} [{safe(node.format or '?')}],"
-            " no credentials"
-        )
+        kind = f" [{safe(node.format)}]" if node.format else ""
+        lines.append(f"{indent}{safe(node.relationship)}: {title}{kind}, no credentials{checked}")
         return
     extra = " (already shown: cycle or depth limit)" if node.cut else ""
     generator = f" by {safe(node.generator)}" if node.generator else ""
     origin = f" -> {node.origin.value}" if node.origin else ""
-    lines.append(f"{indent}{safe(node.relationship)}: {title}{generator}{origin}{extra}")
+    lines.append(f"{indent}{safe(node.relationship)}: {title}{generator}{origin}{extra}{checked}")
     if node.signer is not None:
-        who = node.signer.organization or node.signer.common_name or "?"
-        lines.append(f"{indent}  signed by {safe(who)} at {safe(node.signer.signed_at or '?')}")
+        who = node.signer.organization or node.signer.common_name or "an unnamed signer"
+        when = f" at {safe(node.signer.signed_at)}" if node.signer.signed_at else ""
+        lines.append(f"{indent}  signed by {safe(who)}{when}")
     for action in node.actions:
         detail = []
         if action.digital_source_type:
@@ -189,18 +214,42 @@ def _claims_and_signals(report: Report, lines: list[str]) -> None:
             lines.append(f"      {safe(sig.detail)}")
 
 
+def _signer_names(signer: Signer) -> str:
+    """`Org (common name), certificate issued by CA`, leaving out what is not stated."""
+    names = [n for n in (signer.organization, signer.common_name) if n]
+    who = safe(names[0]) if names else "not named"
+    if len(names) == 2 and names[0] != names[1]:
+        who += f" ({safe(names[1])})"
+    if signer.issuer:
+        who += f", certificate issued by {safe(signer.issuer)}"
+    return who
+
+
+def validity_words(signer: Signer) -> str:
+    """`from A to B`, `until B` or `from A`: only the bounds the certificate states."""
+    if signer.not_before and signer.not_after:
+        return f"from {safe(signer.not_before)} to {safe(signer.not_after)}"
+    if signer.not_after:
+        return f"until {safe(signer.not_after)}"
+    return f"from {safe(signer.not_before)}"
+
+
 def render_report(report: Report) -> str:
     """The full text view of one report."""
     lines = [safe(report.path), f"  {verdict_line(report)}"]
     if report.media_type or report.size is not None:
         lines.append(
-            f"  File: {safe(report.media_type or '?')}, "
-            f"{report.size if report.size is not None else '?'} bytes"
+            f"  File: {safe(report.media_type or 'type unknown')}, "
+            + (f"{report.size} bytes" if report.size is not None else "size unknown")
             + (f", sha256 {report.sha256}" if report.sha256 else "")
         )
     if report.credentials not in (Credentials.NONE, Credentials.UNREADABLE):
-        state = report.validation.state.value if report.validation.state else "none"
-        lines.append(f"  Credentials: {report.credentials.value}; library state {state}")
+        state = (
+            f"library state {report.validation.state.value}"
+            if report.validation.state
+            else "not validated"
+        )
+        lines.append(f"  Credentials: {report.credentials.value}; {state}")
         if report.validation.failures:
             lines.append(
                 f"  Failure codes: {', '.join(safe(c) for c in report.validation.failures)}"
@@ -210,10 +259,7 @@ def render_report(report: Report) -> str:
     )
     if report.signer is not None:
         s = report.signer
-        lines.append(
-            f"  Signer: {safe(s.organization or '?')} / {safe(s.common_name or '?')}"
-            f", issued by {safe(s.issuer or '?')}"
-        )
+        lines.append(f"  Signer: {_signer_names(s)}")
         ts = (
             f"timestamp by {safe(s.timestamp_authority)}"
             if s.timestamp_authority
@@ -228,7 +274,7 @@ def render_report(report: Report) -> str:
         )
         if s.not_before or s.not_after:
             lines.append(
-                f"    certificate valid {safe(s.not_before or '?')} to {safe(s.not_after or '?')}"
+                f"    certificate valid {validity_words(s)}"
                 + (f", serial {safe(s.serial_number)}" if s.serial_number else "")
             )
         if s.certificate_sha256:
@@ -250,7 +296,7 @@ def render_report(report: Report) -> str:
                 if ev.relationship == "active"
                 else f"{safe(ev.relationship)} ingredient"
             )
-            what = safe(ev.action or ev.assertion or "?")
+            what = safe(ev.action or ev.assertion or "an assertion")
             src = f" {safe(sourcetype.term(ev.source_type))}" if ev.source_type else ""
             via = (
                 f" (from {ev.source_type_from})"

@@ -15,7 +15,7 @@ from .reader import ErrorKind
 from .signal import Signal
 from .trust.policy import Revocation, RevocationSource
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class Credentials(StrEnum):
@@ -142,6 +142,15 @@ class ProvenanceNode:
     #: The ingredient points back at a manifest already on the path (a cycle) or the
     #: tree is deeper than the depth limit; its subtree is not repeated.
     cut: bool = False
+    #: An ingredient's own credentials as validated from this asset (schema 1.2): `intact`,
+    #: `tampered`, `malformed` or `unknown`. None when the validation says nothing about it,
+    #: and for the active manifest, whose integrity is the report's `integrity`.
+    integrity: Integrity | None = None
+    #: The ingredient's signer as c2pa-rs judged it (schema 1.2); None when not reported,
+    #: and for the active manifest (see the report's `signer.trust`).
+    trust: SignerTrust | None = None
+    #: The validation failure codes reported for this ingredient (schema 1.2).
+    failures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

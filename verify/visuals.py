@@ -128,7 +128,7 @@ def downscale(source: Source, size: int, max_pixels: int) -> Picture | NoPicture
     except Image.DecompressionBombError as exc:
         return NoPicture(f"Pillow refused to decode it as a possible decompression bomb ({exc})")
     except UnidentifiedImageError:
-        return NoPicture("Pillow does not recognise this image format")
+        return NoPicture("its contents are not in an image format that can be shown")
     except Exception as exc:  # any decoder failure is a fact about the file, not a crash
         return NoPicture(f"Pillow could not decode it ({type(exc).__name__}: {exc})")
 

@@ -1,6 +1,8 @@
 (function () {
   "use strict";
   // Summary table: filter, sort, and a click on a row opens its details. Works offline.
+  // Rows come most serious first; ranked columns (verdict, basis, integrity) sort by a
+  // `data-sort` rank, so ascending order puts the most serious first.
   var table = document.getElementById("summary");
   if (!table) {
     return;
@@ -22,7 +24,12 @@
     });
   });
 
+  var chips = Array.prototype.slice.call(document.querySelectorAll("[data-filter-verdict]"));
+
   function applyFilter() {
+    chips.forEach(function (chip) {
+      chip.setAttribute("aria-pressed", String(chip.dataset.filterVerdict === verdict.value));
+    });
     var query = text.value.trim().toLowerCase();
     var wanted = verdict.value;
     var count = 0;
@@ -38,7 +45,7 @@
   }
   text.addEventListener("input", applyFilter);
   verdict.addEventListener("change", applyFilter);
-  document.querySelectorAll("[data-filter-verdict]").forEach(function (chip) {
+  chips.forEach(function (chip) {
     chip.addEventListener("click", function () {
       verdict.value = verdict.value === chip.dataset.filterVerdict ? "" : chip.dataset.filterVerdict;
       applyFilter();
