@@ -26,7 +26,7 @@ def integrity_label(report: Report) -> str:
         return "Not checked"
     if report.credentials is Credentials.NONE:
         return "No credentials"
-    if report.credentials is Credentials.REMOTE:
+    if report.remote_unread:
         return "Not fetched"
     return INTEGRITY_LABELS[report.integrity]
 
@@ -38,7 +38,7 @@ def basis_label(report: Report) -> str:
         return BASIS_LABELS[decl.basis]
     if report.credentials is Credentials.NONE and report.error is None:
         return "Nothing found"
-    if report.error is not None or report.credentials is Credentials.REMOTE:
+    if report.error is not None or report.remote_unread:
         return "Nothing read"
     if decl.origin is Origin.UNDETERMINED:
         return "Nothing readable"

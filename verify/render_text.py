@@ -102,14 +102,18 @@ def verdict_line(report: Report) -> str:
         return f"Not checked ({report.error.kind.value}): {safe(report.error.message)}"
     decl = report.declaration
     outside = _outside_c2pa(report)
-    if report.credentials in (Credentials.NONE, Credentials.REMOTE):
+    if report.credentials is Credentials.NONE or report.remote_unread:
         if report.credentials is Credentials.NONE:
             head = "No Content Credentials found"
         else:
             head = (
                 "Content Credentials are stored remotely"
-                f" ({safe(report.remote_url or 'no URL')}); not fetched because the check is"
-                " offline"
+                f" ({safe(report.remote_url or 'no URL')}); "
+                + (
+                    "they could not be fetched"
+                    if "could not be fetched" in decl.explanation
+                    else "not fetched because the check is offline"
+                )
             )
         if outside is not None:
             conflict = "; sources CONFLICT" if decl.conflict else ""

@@ -183,3 +183,9 @@ class Report:
     #: Position of the input in a batch (0-based, in the order inputs were given), so that
     #: records streamed in completion order can be matched to their inputs. None outside a batch.
     index: int | None = None
+
+    @property
+    def remote_unread(self) -> bool:
+        """The credentials are stored remotely and were not read (offline, or the fetch
+        failed). A store fetched with --allow-network is `remote` too, but was read."""
+        return self.credentials is Credentials.REMOTE and self.validation.state is None

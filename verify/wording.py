@@ -195,7 +195,7 @@ def verdict_label(report: Report) -> str:
     declared = report.declaration.basis is not Basis.NONE
     if report.credentials is Credentials.NONE and not declared:
         return "No credentials"
-    if report.credentials is Credentials.REMOTE and not declared:
+    if report.remote_unread and not declared:
         return "Credentials online"
     return origin_label(report.declaration.origin)
 
@@ -306,7 +306,13 @@ def _title_and_tone(report: Report) -> tuple[str, Tone, str | None]:
             "The file carries no Content Credentials. Most AI-generated pictures carry none,"
             " and credentials are easily removed, so their absence proves nothing either way.",
         )
-    if report.credentials is Credentials.REMOTE and not declared:
+    if report.remote_unread and not declared:
+        if "could not be fetched" in report.declaration.explanation:
+            return (
+                "Its Content Credentials are stored online and could not be fetched",
+                Tone.NONE,
+                "The address the file names did not give them; try again later.",
+            )
         return (
             "Its Content Credentials are stored online and were not fetched",
             Tone.NONE,
@@ -562,7 +568,9 @@ def why_lines(report: Report) -> tuple[str, ...]:
     decl = report.declaration
     if report.error is not None or report.credentials is Credentials.UNREADABLE:
         return ()
-    if decl.basis is Basis.NONE and report.credentials in (Credentials.NONE, Credentials.REMOTE):
+    if decl.basis is Basis.NONE and (
+        report.credentials is Credentials.NONE or report.remote_unread
+    ):
         return ()  # the banner says it all: nothing was read that could decide
     lines: list[str] = []
     winners = [c for c in decl.claims if c.decisive]
@@ -575,7 +583,7 @@ def why_lines(report: Report) -> tuple[str, ...]:
             lines.append(f"{where} {verb} it was {origin_phrase(decl.origin)}{detail}.")
         if report.credentials is Credentials.NONE:
             lines.append("The file carries no Content Credentials.")
-        elif report.credentials is not Credentials.REMOTE:
+        elif not report.remote_unread:
             lines.append("Its Content Credentials do not say how it was made.")
     elif decl.origin is Origin.UNDETERMINED:
         lines.append(_undetermined_words(report))
