@@ -105,16 +105,8 @@ class Inflated:
     problem: str | None = None
 
 
-def inflate(raw: bytes, max_bytes: int) -> Inflated:
-    """Decompress a zlib stream, refusing to produce more than `max_bytes`."""
-    stream = zlib.decompressobj()
-    try:
-        out = stream.decompress(raw, max_bytes + 1)
-    except zlib.error:
-        return Inflated(None, "corrupt")
-    if len(out) > max_bytes:
-        return Inflated(None, "too large")
-    return Inflated(out)
+#: Why a compressed text was not inflated once the file's budget ran out.
+SPENT = "over max_inflate_bytes for the file"
 
 
 @dataclass(frozen=True)
@@ -123,15 +115,63 @@ class PngText:
 
     chunk: str
     keyword: str
-    #: The text, or None when it is over the size cap or cannot be decompressed.
-    text: str | None
+    #: The text's bytes (inflated), or None when over a cap or not decompressible.
+    data: bytes | None
     problem: str | None = None
+
+    @property
+    def text(self) -> str | None:
+        """The text: iTXt is UTF-8; tEXt/zTXt are Latin-1 by the spec, but many writers
+        put UTF-8 there, so bytes that are valid UTF-8 are read as UTF-8."""
+        if self.data is None:
+            return None
+        if self.chunk == "iTXt":
+            return self.data.decode("utf-8", "replace")
+        try:
+            return self.data.decode("utf-8")
+        except UnicodeDecodeError:
+            return self.data.decode("latin-1")
+
+
+@dataclass(frozen=True)
+class PngTexts:
+    """The wanted text chunks of a PNG, and notes on what the caps left unread."""
+
+    texts: tuple[PngText, ...]
+    notes: tuple[str, ...] = ()
 
 
 _TEXT_TYPES = frozenset({b"tEXt", b"zTXt", b"iTXt"})
 
 
-def _itxt(keyword: str, rest: bytes, max_bytes: int) -> PngText:
+class _Inflater:
+    """Inflates the compressed chunks of one file within a total budget."""
+
+    def __init__(self, max_bytes: int, budget: int) -> None:
+        self.max_bytes = max_bytes
+        self.remaining = budget
+        #: Compressed chunks not even tried because the budget was spent.
+        self.refused = 0
+
+    @property
+    def spent(self) -> bool:
+        return self.remaining <= 0
+
+    def __call__(self, raw: bytes) -> Inflated:
+        cap = min(self.max_bytes, self.remaining)
+        stream = zlib.decompressobj()
+        try:
+            out = stream.decompress(raw, cap + 1)
+        except zlib.error:
+            return Inflated(None, "corrupt")
+        # What was inflated counts, kept or not: the budget bounds the work done.
+        self.remaining -= len(out)
+        if len(out) <= cap:
+            return Inflated(out)
+        return Inflated(None, "too large" if cap == self.max_bytes else SPENT)
+
+
+def _itxt(keyword: str, rest: bytes, max_bytes: int, inflater: _Inflater) -> PngText:
     # compression flag, compression method, language tag \0, translated keyword \0, text
     if len(rest) < 2:
         return PngText("iTXt", keyword, None, "truncated")
@@ -142,34 +182,63 @@ def _itxt(keyword: str, rest: bytes, max_bytes: int) -> PngText:
         return PngText("iTXt", keyword, None, "truncated")
     body = rest[trans_end + 1 :]
     if compressed:
-        inflated = inflate(body, max_bytes)
-        if inflated.data is None:
-            return PngText("iTXt", keyword, None, inflated.problem)
-        body = inflated.data
-    elif len(body) > max_bytes:
+        inflated = inflater(body)
+        return PngText("iTXt", keyword, inflated.data, inflated.problem)
+    if len(body) > max_bytes:
         return PngText("iTXt", keyword, None, "too large")
-    return PngText("iTXt", keyword, body.decode("utf-8", "replace"))
+    return PngText("iTXt", keyword, body)
 
 
-def png_texts(data: bytes, max_bytes: int) -> Iterator[PngText]:
-    """Every text chunk of a PNG, decompressed with a cap of `max_bytes` each."""
+def png_texts(
+    data: bytes,
+    keywords: frozenset[str],
+    *,
+    max_bytes: int,
+    max_inflate_bytes: int,
+    max_chunks: int,
+) -> PngTexts:
+    """The text chunks of a PNG whose keyword is in `keywords`.
+
+    Others are skipped without being inflated (a file can hold hundreds of compressed
+    chunks: only those a detector reads cost anything). Each text is capped at
+    `max_bytes`, all inflating together at `max_inflate_bytes`, and at most `max_chunks`
+    text chunks are looked at; what a cap leaves unread is noted once.
+    """
+    inflater = _Inflater(max_bytes, max_inflate_bytes)
+    texts: list[PngText] = []
+    notes: list[str] = []
+    seen = 0
     for kind, payload in png_chunks(data, _TEXT_TYPES):
+        seen += 1
+        if seen > max_chunks:
+            notes.append(f"PNG text chunks after the first {max_chunks} not read (max_text_chunks)")
+            break
         nul = payload.find(b"\x00")
         if nul < 1 or nul > 79:  # a keyword is 1-79 Latin-1 characters
             continue
         keyword = payload[:nul].decode("latin-1")
+        if keyword not in keywords:
+            continue
         rest = payload[nul + 1 :]
         if kind == b"tEXt":
             if len(rest) > max_bytes:
-                yield PngText("tEXt", keyword, None, "too large")
+                texts.append(PngText("tEXt", keyword, None, "too large"))
             else:
-                yield PngText("tEXt", keyword, rest.decode("latin-1"))
+                texts.append(PngText("tEXt", keyword, rest))
+            continue
+        compressed = kind == b"zTXt" or rest[:1] == b"\x01"
+        if compressed and inflater.spent:
+            inflater.refused += 1
         elif kind == b"zTXt":
-            inflated = inflate(rest[1:], max_bytes)
-            text = inflated.data.decode("latin-1") if inflated.data is not None else None
-            yield PngText("zTXt", keyword, text, inflated.problem)
+            inflated = inflater(rest[1:])
+            texts.append(PngText("zTXt", keyword, inflated.data, inflated.problem))
         else:
-            yield _itxt(keyword, rest, max_bytes)
+            texts.append(_itxt(keyword, rest, max_bytes, inflater))
+    if inflater.refused:
+        notes.append(
+            f"{inflater.refused} more compressed PNG text chunks not inflated (max_inflate_bytes)"
+        )
+    return PngTexts(tuple(texts), tuple(notes))
 
 
 _TIFF_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8}
