@@ -207,8 +207,18 @@ def normalize(packet: bytes) -> bytes:
 
 
 #: Local names of the properties read, as bytes: a packet with none of them is not parsed
-#: (XML names cannot be escaped, so a name that is there is there literally).
-_NAMES = (b"DigitalSource", b"AISystem", b"AIPrompt", b"AIGC", b"provenance")
+#: (XML names cannot be escaped, so a name that is there is there literally). Whole names,
+#: as long as they are: `bytes.find` skips ahead by up to a needle's length, so long
+#: needles cost less (0.3 ms a megabyte against 1-2 ms for four letters, measured).
+_NAMES = (
+    b"DigitalSource",  # DigitalSourceType and the deprecated DigitalSourcefileType
+    b"AISystemUsed",
+    b"AISystemVersionUsed",
+    b"AIPromptInformation",
+    b"AIPromptWriterName",
+    b"provenance",
+    b"AIGC",
+)
 #: Properties that only matter for some values: parsed only when the bytes after the
 #: name could hold such a value (Photoshop and Lightroom write a CreatorTool in every
 #: packet, so the name alone would mean parsing every one).
