@@ -6,7 +6,20 @@ import json
 import zlib
 
 import pytest
-from signal_builders import IPTC, app1_xmp, exif, itxt, jpeg, png, prop, segment, webp, xmp
+from signal_builders import (
+    IPTC,
+    app1_xmp,
+    box,
+    exif,
+    heif,
+    itxt,
+    jpeg,
+    png,
+    prop,
+    segment,
+    webp,
+    xmp,
+)
 
 from verify.detectors.base import Detection
 from verify.detectors.xmp import XmpDetector, interpret, read_properties
@@ -475,3 +488,41 @@ def test_packets_that_may_matter_are_parsed(case: str, packet: bytes) -> None:
     """A packet whose bytes may hold a wanted property is parsed (here: noted as broken)."""
     detection = DETECTOR.detect(jpeg(app1_xmp(packet)), "image/jpeg", LIMITS)
     assert any("not well-formed XMP" in n for n in detection.notes)
+
+
+CAPTURED_PACKET = xmp(prop(DST, IPTC + "digitalCapture"))
+C2PA_BOX = box(b"uuid", bytes.fromhex("d8fec3d61b0e483c92975828877ec481") + CAPTURED_PACKET)
+
+HEIF = [
+    ("primary's xmp only", heif([(AI_PACKET, 1), (CAPTURED_PACKET, 2)]), [(DST, "ai_generated")]),
+    ("xmp naming no item", heif([(AI_PACKET, None)]), [(DST, "ai_generated")]),
+    ("xmp in idat", heif([(AI_PACKET, 1)], in_idat=True), [(DST, "ai_generated")]),
+    ("thumbnail's xmp only", heif([(CAPTURED_PACKET, 2)]), []),
+    ("c2pa data is not scanned", heif([(AI_PACKET, 1)], after=C2PA_BOX), [(DST, "ai_generated")]),
+    ("no xmp item, xmp in c2pa data", heif([], after=C2PA_BOX), []),
+]
+
+
+@pytest.mark.parametrize(("case", "data", "want"), HEIF, ids=[h[0] for h in HEIF])
+def test_heif_reads_the_primary_items_xmp(
+    case: str, data: bytes, want: list[tuple[str, str]]
+) -> None:
+    """HEIF/AVIF: the XMP item describing the primary image, not thumbnails or C2PA data."""
+    assert found(data, "image/heic") == want
+    assert found(data.replace(b"ftypheic", b"ftypavif", 1), "image/avif") == want
+
+
+def test_heif_item_out_of_range_is_noted() -> None:
+    """An XMP item whose extent lies outside the file is noted, not read."""
+    data = heif([(AI_PACKET, 1)])
+    detection = DETECTOR.detect(data[: -len(AI_PACKET) // 2], "image/heic", LIMITS)
+    assert detection.signals == ()
+    assert detection.notes == ("HEIF XMP item not read (out of range)",)
+
+
+def test_unreadable_heif_meta_falls_back_to_a_scan() -> None:
+    """A meta box cut short is not followed; the packet is found by scanning."""
+    data = heif([(AI_PACKET, 1)])
+    meta = data.index(b"meta") - 4
+    broken = data[:meta] + b"\x00\x00\x00\x10meta\x00\x00\x00\x00" + data[meta + 16 :]
+    assert found(broken, "image/heic") == [(DST, "ai_generated")]

@@ -330,3 +330,147 @@ def scan_xmp_packets(data: bytes) -> Iterator[bytes]:
             return
         yield data[start : end + len(end_tag)]
         pos = end + len(end_tag)
+
+
+# --- HEIF / AVIF (ISO/IEC 23008-12 on ISOBMFF) -------------------------------------------
+
+#: Boxes and items read from one HEIF file; real files have a few dozen.
+MAX_HEIF_BOXES = 4_096
+_XMP_CONTENT_TYPE = b"application/rdf+xml"
+
+
+def _u(data: bytes, pos: int, size: int) -> int:
+    if size == 0:
+        return 0
+    if pos < 0 or pos + size > len(data):
+        raise IndexError("past the end")
+    return int.from_bytes(data[pos : pos + size], "big")
+
+
+def _boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+    """(type, payload start, payload end) of the boxes in data[start:end]."""
+    pos, count = start, 0
+    while pos + 8 <= end and count < MAX_HEIF_BOXES:
+        count += 1
+        size, kind, header = _u(data, pos, 4), data[pos + 4 : pos + 8], 8
+        if size == 1:
+            size, header = _u(data, pos + 8, 8), 16
+        elif size == 0:
+            size = end - pos
+        if size < header or pos + size > end:
+            return
+        yield kind, pos + header, pos + size
+        pos += size
+
+
+def _child(data: bytes, start: int, end: int, kind: bytes) -> tuple[int, int] | None:
+    return next(((s, e) for k, s, e in _boxes(data, start, end) if k == kind), None)
+
+
+def _xmp_items(data: bytes, start: int, end: int) -> list[int]:
+    """Item ids of the `mime` items whose content type is XMP (from `iinf`)."""
+    version = data[start]
+    first = start + (6 if version == 0 else 8)
+    items = []
+    for kind, s, _ in _boxes(data, first, end):
+        if kind != b"infe" or data[s] < 2:  # versions 0/1 have no item type
+            continue
+        id_size = 2 if data[s] == 2 else 4
+        item = _u(data, s + 4, id_size)
+        pos = s + 4 + id_size + 2
+        if data[pos : pos + 4] != b"mime":
+            continue
+        name_end = data.find(b"\x00", pos + 4)
+        if name_end >= 0 and data.startswith(_XMP_CONTENT_TYPE + b"\x00", name_end + 1):
+            items.append(item)
+    return items
+
+
+def _describes(data: bytes, start: int, end: int) -> dict[int, set[int]]:
+    """item -> the items it describes (`cdsc` references of `iref`)."""
+    id_size = 2 if data[start] == 0 else 4
+    refs: dict[int, set[int]] = {}
+    for kind, s, _ in _boxes(data, start + 4, end):
+        if kind != b"cdsc":
+            continue
+        source = _u(data, s, id_size)
+        count = _u(data, s + id_size, 2)
+        targets = refs.setdefault(source, set())
+        for i in range(min(count, MAX_HEIF_BOXES)):
+            targets.add(_u(data, s + id_size + 2 + i * id_size, id_size))
+    return refs
+
+
+def _locations(
+    data: bytes, start: int, wanted: set[int], idat: tuple[int, int] | None
+) -> dict[int, list[tuple[int, int]]]:
+    """item -> [(absolute offset, length)] of its extents (`iloc`), for the wanted items."""
+    version = data[start]
+    pos = start + 4
+    offset_size, length_size = data[pos] >> 4, data[pos] & 15
+    base_size, index_size = data[pos + 1] >> 4, data[pos + 1] & 15 if version in (1, 2) else 0
+    pos += 2
+    count_size = 4 if version == 2 else 2
+    count = _u(data, pos, count_size)
+    pos += count_size
+    found: dict[int, list[tuple[int, int]]] = {}
+    for _ in range(min(count, MAX_HEIF_BOXES)):
+        item = _u(data, pos, count_size)
+        pos += count_size
+        method = 0
+        if version in (1, 2):
+            method = _u(data, pos, 2) & 15
+            pos += 2
+        pos += 2  # data_reference_index
+        base = _u(data, pos, base_size)
+        pos += base_size
+        extents = _u(data, pos, 2)
+        pos += 2
+        places = []
+        for _ in range(min(extents, MAX_HEIF_BOXES)):
+            pos += index_size
+            offset, length = _u(data, pos, offset_size), _u(data, pos + offset_size, length_size)
+            pos += offset_size + length_size
+            places.append((base + offset, length))
+        if item in wanted and method in (0, 1):
+            shift = 0 if method == 0 else (idat[0] if idat else -len(data) - 1)
+            found[item] = [(shift + o, n) for o, n in places]
+    return found
+
+
+def heif_xmp(data: bytes, max_bytes: int) -> list[bytes | None] | None:
+    """The XMP items of a HEIF/AVIF file that describe its primary image (None: unreadable).
+
+    The items `iinf` marks `mime` / `application/rdf+xml`, kept when their `cdsc`
+    reference names the primary item (`pitm`) or they name none; XMP describing a
+    thumbnail or another item is left out. Each is joined from its `iloc` extents (in
+    the file or in `idat`); one over `max_bytes` or out of the file is None. A file
+    whose `meta` box cannot be read gives None, and the caller falls back to a scan.
+    """
+    try:
+        meta = _child(data, 0, len(data), b"meta")
+        if meta is None:
+            return None
+        start, end = meta[0] + 4, meta[1]  # a FullBox: version and flags first
+        parts = {k: (s, e) for k, s, e in _boxes(data, start, end)}
+        if b"iinf" not in parts or b"iloc" not in parts:
+            return None
+        primary = None
+        if b"pitm" in parts:
+            s = parts[b"pitm"][0]
+            primary = _u(data, s + 4, 2 if data[s] == 0 else 4)
+        items = _xmp_items(data, *parts[b"iinf"])
+        refs = _describes(data, *parts[b"iref"]) if b"iref" in parts else {}
+        own = {i for i in items if i not in refs or primary in refs[i]}
+        places = _locations(data, parts[b"iloc"][0], own, parts.get(b"idat"))
+    except IndexError:
+        return None
+    packets: list[bytes | None] = []
+    for item in sorted(own):
+        extents = places.get(item, [])
+        total = sum(n for _, n in extents)
+        if not extents or total > max_bytes or any(o < 0 or o + n > len(data) for o, n in extents):
+            packets.append(None)
+            continue
+        packets.append(b"".join(data[o : o + n] for o, n in extents))
+    return packets

@@ -1,8 +1,10 @@
 """XMP: IPTC digital source type and AI fields, China's TC260 label, Google's AI credit.
 
 Packets are taken from where each container keeps them (JPEG APP1 and extended XMP,
-PNG iTXt `XML:com.adobe.xmp`, WebP `XMP ` chunk, TIFF tag 700) or found by scanning
-(HEIF, AVIF, GIF). They are attacker-controlled XML: `defusedxml` parses them with
+PNG text `XML:com.adobe.xmp`, WebP `XMP ` chunk, TIFF tag 700, the HEIF/AVIF XMP item
+that describes the primary image) or found by scanning (GIF, and HEIF/AVIF files whose
+`meta` box cannot be read). Only the asset's own XMP counts: a HEIF thumbnail's XMP item
+is left out, and so are nested descriptions inside a packet (see `read_properties`). They are attacker-controlled XML: `defusedxml` parses them with
 DTDs forbidden, so entity expansion and external entities are refused, and packets
 over `limits.max_metadata_bytes` are not parsed at all.
 
@@ -165,8 +167,14 @@ def packets(data: bytes, media_type: str, limits: Limits) -> Iterator[Packet | s
     elif media_type in ("image/tiff", "image/x-adobe-dng"):
         yield from _tiff_packets(data, cap)
     elif media_type in _SCANNED:
-        for packet in containers.scan_xmp_packets(data):
-            yield Packet("XMP packet (scanned)", packet)
+        items = None if media_type == "image/gif" else containers.heif_xmp(data, cap)
+        if items is None:
+            # No HEIF structure to follow (GIF, or a meta box that cannot be read): scan.
+            for packet in containers.scan_xmp_packets(data):
+                yield Packet("XMP packet (scanned)", packet)
+            return
+        for item in items:
+            yield Packet("HEIF XMP item", item, None if item is not None else "out of range")
 
 
 #: Byte-order marks and the first bytes of `<` in the wide encodings XMP allows
