@@ -7,6 +7,7 @@ itself when no corpus directory is given.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import sys
 from collections.abc import Iterator
@@ -55,9 +56,27 @@ def _detector_seeds(name: str, data: bytes) -> Iterator[tuple[str, str, bytes]]:
                 yield "metadata", f"{name}.{keyword}", wrapped + item.value.encode()
 
 
+def _heif_seeds() -> Iterator[tuple[str, str, bytes]]:
+    """HEIF files with XMP items (the samples have none), made by the tests' builder."""
+    spec = importlib.util.spec_from_file_location(
+        "signal_builders", ROOT / "tests" / "signal_builders.py"
+    )
+    if spec is None or spec.loader is None:
+        return
+    builders = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builders)
+    packet = builders.xmp(
+        builders.prop("Iptc4xmpExt:DigitalSourceType", builders.IPTC + "trainedAlgorithmicMedia")
+    )
+    mime = prefix(XMP_TYPES, "image/heic")
+    yield "xmp", "primary-and-thumbnail.heic", mime + builders.heif([(packet, 1), (packet, 2)])
+    yield "xmp", "idat.heic", mime + builders.heif([(packet, None)], in_idat=True)
+
+
 def seeds() -> Iterator[tuple[str, str, bytes]]:
     """(harness, name, bytes) for every seed."""
     reader = ManifestReader()
+    yield from _heif_seeds()
     for label, mime, style, body in _TEXT_SEEDS:
         yield "metadata", label, prefix(TEXT_TYPES, mime, style) + body
     for path in _assets():

@@ -4,9 +4,12 @@ Packets are taken from where each container keeps them (JPEG APP1 and extended X
 PNG text `XML:com.adobe.xmp`, WebP `XMP ` chunk, TIFF tag 700, the HEIF/AVIF XMP item
 that describes the primary image) or found by scanning (GIF, and HEIF/AVIF files whose
 `meta` box cannot be read). Only the asset's own XMP counts: a HEIF thumbnail's XMP item
-is left out, and so are nested descriptions inside a packet (see `read_properties`). They are attacker-controlled XML: `defusedxml` parses them with
-DTDs forbidden, so entity expansion and external entities are refused, and packets
-over `limits.max_metadata_bytes` are not parsed at all.
+is left out, and so are nested descriptions inside a packet (see `read_properties`).
+
+Packets are attacker-controlled XML: `defusedxml` parses them with DTDs forbidden, so
+entity expansion and external entities are refused; packets over
+`limits.max_metadata_bytes` are not parsed at all, nor are those whose bytes hold none
+of the names read (`worth_parsing`).
 
 Everything here is unsigned metadata: anyone can write it, and stripping it is easy.
 """
