@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import struct
 import zlib
 
 import pytest
@@ -526,3 +527,16 @@ def test_unreadable_heif_meta_falls_back_to_a_scan() -> None:
     meta = data.index(b"meta") - 4
     broken = data[:meta] + b"\x00\x00\x00\x10meta\x00\x00\x00\x00" + data[meta + 16 :]
     assert found(broken, "image/heic") == [(DST, "ai_generated")]
+
+
+def test_heif_extent_count_is_a_total() -> None:
+    """iloc: 4,096 items of 65,535 zero-size extents each read at most MAX_HEIF_BOXES in all.
+
+    (Found by the `xmp` fuzz harness: the product of the two counts took seconds.)
+    """
+    from verify.detectors import containers
+
+    entries = b"".join(struct.pack(">HHHH", i, 0, 0, 0xFFFF) for i in range(4096))
+    iloc = bytes([1, 0, 0, 0, 0x00, 0x00]) + struct.pack(">H", 4096) + entries
+    places = containers._locations(iloc, 0, set(range(4096)), None)
+    assert sum(map(len, places.values())) == containers.MAX_HEIF_BOXES

@@ -34,7 +34,7 @@ def test_seeds_and_regressions_pass(name: str) -> None:
 
 def test_every_crash_became_a_regression() -> None:
     """The crashes the long runs found are kept (see fuzz/README.md)."""
-    assert {"pem", "verify", "parse"} <= {
+    assert {"pem", "verify", "parse", "xmp"} <= {
         p.name for p in (ROOT / "fuzz" / "regressions").iterdir() if any(p.iterdir())
     }
 

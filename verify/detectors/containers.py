@@ -334,7 +334,8 @@ def scan_xmp_packets(data: bytes) -> Iterator[bytes]:
 
 # --- HEIF / AVIF (ISO/IEC 23008-12 on ISOBMFF) -------------------------------------------
 
-#: Boxes and items read from one HEIF file; real files have a few dozen.
+#: Boxes, items, references and extents read from one HEIF box (each a total, not per
+#: parent: the product of two counts would be millions); real files have a few dozen.
 MAX_HEIF_BOXES = 4_096
 _XMP_CONTENT_TYPE = b"application/rdf+xml"
 
@@ -390,13 +391,15 @@ def _describes(data: bytes, start: int, end: int) -> dict[int, set[int]]:
     """item -> the items it describes (`cdsc` references of `iref`)."""
     id_size = 2 if data[start] == 0 else 4
     refs: dict[int, set[int]] = {}
-    for kind, s, _ in _boxes(data, start + 4, end):
+    budget = MAX_HEIF_BOXES
+    for kind, s, e in _boxes(data, start + 4, end):
         if kind != b"cdsc":
             continue
         source = _u(data, s, id_size)
-        count = _u(data, s + id_size, 2)
+        count = min(_u(data, s + id_size, 2), (e - s - id_size - 2) // id_size, budget)
+        budget -= count
         targets = refs.setdefault(source, set())
-        for i in range(min(count, MAX_HEIF_BOXES)):
+        for i in range(count):
             targets.add(_u(data, s + id_size + 2 + i * id_size, id_size))
     return refs
 
@@ -414,6 +417,7 @@ def _locations(
     count = _u(data, pos, count_size)
     pos += count_size
     found: dict[int, list[tuple[int, int]]] = {}
+    budget = MAX_HEIF_BOXES  # extents of all items together
     for _ in range(min(count, MAX_HEIF_BOXES)):
         item = _u(data, pos, count_size)
         pos += count_size
@@ -424,10 +428,11 @@ def _locations(
         pos += 2  # data_reference_index
         base = _u(data, pos, base_size)
         pos += base_size
-        extents = _u(data, pos, 2)
+        extents = min(_u(data, pos, 2), budget)
+        budget -= extents
         pos += 2
         places = []
-        for _ in range(min(extents, MAX_HEIF_BOXES)):
+        for _ in range(extents):
             pos += index_size
             offset, length = _u(data, pos, offset_size), _u(data, pos + offset_size, length_size)
             pos += offset_size + length_size
