@@ -355,7 +355,7 @@ def wrap_xmp(packet: bytes, media_type: str, style: int) -> bytes:
     if media_type == "image/jpeg":
         return b"\xff\xd8" + _segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00" + packet)
     if media_type == "image/png":
-        return _png(_png_text("XML:com.adobe.xmp", packet, style))
+        return _png(_png_text("XML:com.adobe.xmp", packet, style & 3))
     if media_type == "image/webp":
         return _riff(b"XMP ", packet)
     if media_type in ("image/tiff", "image/x-adobe-dng"):
@@ -386,13 +386,17 @@ def prefix(types: tuple[str, ...], media_type: str, style: int | None = None) ->
     return bytes([index]) if style is None else bytes([index | WRAP, style])
 
 
-def _unwrap(data: bytes, types: tuple[str, ...]) -> tuple[str, int | None, bytes] | None:
+def _file(
+    data: bytes, types: tuple[str, ...], wrap: Callable[[bytes, str, int], bytes]
+) -> tuple[str, bytes] | None:
+    """(media type, file bytes) from a harness input: the mode byte, a style byte, the body."""
     if not data:
         return None
     media_type = types[(data[0] & 0x0F) % len(types)]
     if not data[0] & WRAP:
-        return media_type, None, data[1:]
-    return media_type, data[1] if len(data) > 1 else 0, data[2:]
+        return media_type, data[1:]
+    style = data[1] if len(data) > 1 else 0
+    return media_type, wrap(data[2:], media_type, style)
 
 
 def check_detection(detection: Detection) -> None:
@@ -405,23 +409,17 @@ def check_detection(detection: Detection) -> None:
 
 def fuzz_xmp(data: bytes) -> None:
     """The XMP detector on a file (or a packet wrapped in one): signals or notes, no error."""
-    picked = _unwrap(data, XMP_TYPES)
-    if picked is None:
-        return
-    media_type, style, body = picked
-    if style is not None:
-        body = wrap_xmp(body, media_type, style & 3)
-    check_detection(_XMP_DETECTOR.detect(body, media_type, DETECTOR_LIMITS))
+    picked = _file(data, XMP_TYPES, wrap_xmp)
+    if picked is not None:
+        check_detection(_XMP_DETECTOR.detect(picked[1], picked[0], DETECTOR_LIMITS))
 
 
 def fuzz_metadata(data: bytes) -> None:
     """The generator-metadata and IPTC-IIM detectors on PNG text, EXIF, comments, IIM."""
-    picked = _unwrap(data, TEXT_TYPES)
+    picked = _file(data, TEXT_TYPES, wrap_text)
     if picked is None:
         return
-    media_type, style, body = picked
-    if style is not None:
-        body = wrap_text(body, media_type, style)
+    media_type, body = picked
     for detector in _TEXT_DETECTORS:
         if media_type in detector.media_types:
             check_detection(detector.detect(body, media_type, DETECTOR_LIMITS))

@@ -6,7 +6,6 @@ every request and answers as each test sets it up.
 
 from __future__ import annotations
 
-import io
 import json
 import socket
 import threading
@@ -20,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
+from hostile_asset import sign_jpeg
 from test_signals_core import AI_JPEG, StoreReader, soft_binding_store
 
 from verify import CheckOptions, Verifier
@@ -240,12 +240,6 @@ def test_matches_never_decide(
 
 def sign_soft_binding_jpeg(samples_dir: Path, out: Path) -> Path:
     """Write `out`: a JPEG signed by the samples' test signer with a c2pa.soft-binding."""
-    import c2pa
-    from PIL import Image
-
-    trust = samples_dir / "trust"
-    chain = (trust / "signer.pem").read_bytes() + (trust / "intermediate-ca.pem").read_bytes()
-    key = (trust / "private" / "signer.key.pem").read_bytes()
     capture = "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture"
     definition = {
         "claim_generator_info": [{"name": "test", "version": "1"}],
@@ -265,21 +259,7 @@ def sign_soft_binding_jpeg(samples_dir: Path, out: Path) -> Path:
             },
         ],
     }
-    context = c2pa.Context.from_dict(
-        {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
-    )
-    builder = c2pa.Builder(definition, context=context)
-    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", chain, key, None))
-    picture = io.BytesIO()
-    Image.new("RGB", (64, 48), (10, 120, 40)).save(picture, "JPEG")
-    try:
-        signed = io.BytesIO()
-        builder.sign(signer, "image/jpeg", io.BytesIO(picture.getvalue()), signed)
-    finally:
-        signer.close()
-        builder.close()
-    out.write_bytes(signed.getvalue())
-    return out
+    return sign_jpeg(samples_dir, definition, out)
 
 
 @pytest.fixture(scope="module")

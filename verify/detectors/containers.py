@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from ..limits import Limits
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EXIF_HEADER = b"Exif\x00\x00"
 #: The keyword of the PNG iTXt chunk that holds XMP.
@@ -189,22 +191,16 @@ def _itxt(keyword: str, rest: bytes, max_bytes: int, inflater: _Inflater) -> Png
     return PngText("iTXt", keyword, body)
 
 
-def png_texts(
-    data: bytes,
-    keywords: frozenset[str],
-    *,
-    max_bytes: int,
-    max_inflate_bytes: int,
-    max_chunks: int,
-) -> PngTexts:
+def png_texts(data: bytes, keywords: frozenset[str], limits: Limits) -> PngTexts:
     """The text chunks of a PNG whose keyword is in `keywords`.
 
     Others are skipped without being inflated (a file can hold hundreds of compressed
     chunks: only those a detector reads cost anything). Each text is capped at
-    `max_bytes`, all inflating together at `max_inflate_bytes`, and at most `max_chunks`
-    text chunks are looked at; what a cap leaves unread is noted once.
+    `max_metadata_bytes`, all inflating together at `max_inflate_bytes`, and at most
+    `max_text_chunks` text chunks are looked at; what a cap leaves unread is noted once.
     """
-    inflater = _Inflater(max_bytes, max_inflate_bytes)
+    max_bytes, max_chunks = limits.max_metadata_bytes, limits.max_text_chunks
+    inflater = _Inflater(max_bytes, limits.max_inflate_bytes)
     texts: list[PngText] = []
     notes: list[str] = []
     seen = 0

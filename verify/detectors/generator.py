@@ -132,13 +132,7 @@ def _exif_texts(block: bytes, source: str, limits: Limits) -> Iterator[Text | Sk
 def texts(data: bytes, media_type: str, limits: Limits) -> Iterator[Text | Skipped]:
     """The metadata texts a generator may have written, from where this container keeps them."""
     if media_type == "image/png":
-        found = containers.png_texts(
-            data,
-            PNG_KEYWORDS,
-            max_bytes=limits.max_metadata_bytes,
-            max_inflate_bytes=limits.max_inflate_bytes,
-            max_chunks=limits.max_text_chunks,
-        )
+        found = containers.png_texts(data, PNG_KEYWORDS, limits)
         for chunk in found.texts:
             source = f"PNG {chunk.chunk}"
             text = chunk.text

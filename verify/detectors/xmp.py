@@ -133,13 +133,7 @@ _PNG_KEYWORDS = frozenset({containers.PNG_XMP_KEYWORD})
 
 
 def _png_packets(data: bytes, limits: Limits) -> Iterator[Packet | str]:
-    found = containers.png_texts(
-        data,
-        _PNG_KEYWORDS,
-        max_bytes=limits.max_metadata_bytes,
-        max_inflate_bytes=limits.max_inflate_bytes,
-        max_chunks=limits.max_text_chunks,
-    )
+    found = containers.png_texts(data, _PNG_KEYWORDS, limits)
     for text in found.texts:
         # The bytes as stored: the XML parser reads the packet's own encoding (a tEXt
         # or zTXt packet is UTF-8 like any other, whatever PNG says about Latin-1).
