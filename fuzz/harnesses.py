@@ -14,14 +14,19 @@ in pytest (tests/test_hostile_fuzz.py), and from a plain loop (fuzz/run.py --rep
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import re
+import struct
+import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from verify import cbor, cose, fastpath, jumbf
 from verify.core import CheckOptions, Verifier
+from verify.detectors import generator, iptc, xmp
+from verify.detectors.base import Detection
 from verify.limits import Limits
 from verify.reader import ErrorKind, ManifestReader, ReadKind, ReadOutcome
 from verify.render_csv import report_to_csv_line
@@ -42,6 +47,11 @@ FUZZ_LIMITS = Limits(
     max_ingredients=8,
     max_depth=6,
     max_string=64,
+)
+#: The detectors' caps, small too: a packet or chunk over 64 KiB, inflating past 256 KiB
+#: or a 65th text chunk reach the limit paths.
+DETECTOR_LIMITS = dataclasses.replace(
+    FUZZ_LIMITS, max_metadata_bytes=1 << 16, max_inflate_bytes=1 << 18, max_text_chunks=64
 )
 
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -289,6 +299,132 @@ def fuzz_pem(data: bytes) -> None:
         parse_certificates(data.decode("utf-8", errors="surrogateescape"))
 
 
+# --- the signal detectors ------------------------------------------------------------
+#
+# Input: one mode byte, then a body. The mode's low four bits pick the media type; with
+# bit 7 set a style byte follows, and the body is wrapped into that container where the
+# detector looks (so that mutations reach the XML, JSON and text rules at once) in the
+# way the style byte chooses (compressed or not, which keyword or EXIF tag); otherwise
+# the body is the file itself.
+
+WRAP = 0x80
+XMP_TYPES = tuple(sorted(xmp.MEDIA_TYPES))
+TEXT_TYPES = tuple(sorted(generator.MEDIA_TYPES | iptc.MEDIA_TYPES))
+PNG_KEYWORDS = ("parameters", "prompt", "workflow", "AIGC")
+_XMP_DETECTOR = xmp.XmpDetector()
+_TEXT_DETECTORS = (generator.GeneratorMetadataDetector(), iptc.IptcIimDetector())
+
+
+def _segment(marker: int, payload: bytes) -> bytes:
+    payload = payload[:65_533]
+    return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + b"\0\0\0\0"
+
+
+def _png_text(keyword: str, body: bytes, style: int) -> bytes:
+    key = keyword.encode("latin-1") + b"\x00"
+    if style == 0:
+        return _png_chunk(b"tEXt", key + body)
+    if style == 1:
+        return _png_chunk(b"zTXt", key + b"\x00" + zlib.compress(body))
+    if style == 2:
+        return _png_chunk(b"iTXt", key + b"\x01\x00\x00\x00" + zlib.compress(body))
+    return _png_chunk(b"iTXt", key + b"\x00\x00\x00\x00" + body)
+
+
+def _png(*chunks: bytes) -> bytes:
+    return b"\x89PNG\r\n\x1a\n" + b"".join(chunks) + _png_chunk(b"IEND", b"")
+
+
+def _tiff(tag: int, body: bytes) -> bytes:
+    """A little-endian TIFF whose IFD0 has one UNDEFINED tag holding `body`."""
+    entry = struct.pack("<HHII", tag, 7, len(body), 26)
+    return b"II*\x00\x08\x00\x00\x00\x01\x00" + entry + b"\0\0\0\0" + body
+
+
+def _riff(fourcc: bytes, body: bytes) -> bytes:
+    chunk = fourcc + struct.pack("<I", len(body)) + body + b"\0" * (len(body) & 1)
+    return b"RIFF" + struct.pack("<I", 4 + len(chunk)) + b"WEBP" + chunk
+
+
+def wrap_xmp(packet: bytes, media_type: str, style: int) -> bytes:
+    """`packet` as the XMP of a minimal file of this type."""
+    if media_type == "image/jpeg":
+        return b"\xff\xd8" + _segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00" + packet)
+    if media_type == "image/png":
+        return _png(_png_text("XML:com.adobe.xmp", packet, style & 3))
+    if media_type == "image/webp":
+        return _riff(b"XMP ", packet)
+    if media_type in ("image/tiff", "image/x-adobe-dng"):
+        return _tiff(700, packet)
+    return b"\x00\x00\x00\x18ftypheic" + b"\0" * 12 + packet
+
+
+def wrap_text(body: bytes, media_type: str, style: int) -> bytes:
+    """`body` as generator text or IPTC data of a minimal file of this type."""
+    if media_type == "image/png":
+        keyword = PNG_KEYWORDS[(style >> 2) % len(PNG_KEYWORDS)]
+        return _png(_png_text(keyword, body, style & 3))
+    if media_type == "image/jpeg":
+        if style & 3 == 0:
+            return b"\xff\xd8" + _segment(0xFE, body)
+        if style & 3 == 1:
+            return b"\xff\xd8" + _segment(0xED, b"Photoshop 3.0\x00" + body)
+        tag = 0x9286 if style & 3 == 2 else 0x010E
+        return b"\xff\xd8" + _segment(0xE1, b"Exif\x00\x00" + _tiff(tag, body))
+    if media_type == "image/webp":
+        return _riff(b"EXIF", _tiff(0x9286, body))
+    return _tiff(0x9286 if style & 1 else 33723, body)
+
+
+def prefix(types: tuple[str, ...], media_type: str, style: int | None = None) -> bytes:
+    """What makes a harness read its body as `media_type`, wrapped when `style` is given."""
+    index = types.index(media_type)
+    return bytes([index]) if style is None else bytes([index | WRAP, style])
+
+
+def _file(
+    data: bytes, types: tuple[str, ...], wrap: Callable[[bytes, str, int], bytes]
+) -> tuple[str, bytes] | None:
+    """(media type, file bytes) from a harness input: the mode byte, a style byte, the body."""
+    if not data:
+        return None
+    media_type = types[(data[0] & 0x0F) % len(types)]
+    if not data[0] & WRAP:
+        return media_type, data[1:]
+    style = data[1] if len(data) > 1 else 0
+    return media_type, wrap(data[2:], media_type, style)
+
+
+def check_detection(detection: Detection) -> None:
+    """What every detection must satisfy: bounded values, notes that are text."""
+    for signal in detection.signals:
+        assert len(signal.value) <= DETECTOR_LIMITS.max_string + 1, "a value was not cut"
+        assert signal.origin is None or signal.detail, "an origin without a reason"
+    assert all(isinstance(note, str) for note in detection.notes)
+
+
+def fuzz_xmp(data: bytes) -> None:
+    """The XMP detector on a file (or a packet wrapped in one): signals or notes, no error."""
+    picked = _file(data, XMP_TYPES, wrap_xmp)
+    if picked is not None:
+        check_detection(_XMP_DETECTOR.detect(picked[1], picked[0], DETECTOR_LIMITS))
+
+
+def fuzz_metadata(data: bytes) -> None:
+    """The generator-metadata and IPTC-IIM detectors on PNG text, EXIF, comments, IIM."""
+    picked = _file(data, TEXT_TYPES, wrap_text)
+    if picked is None:
+        return
+    media_type, body = picked
+    for detector in _TEXT_DETECTORS:
+        if media_type in detector.media_types:
+            check_detection(detector.detect(body, media_type, DETECTOR_LIMITS))
+
+
 # --- the whole path -----------------------------------------------------------------
 
 _MIMES = (
@@ -322,5 +458,7 @@ HARNESSES: dict[str, Harness] = {
     "jumbf": fuzz_jumbf,
     "cose": fuzz_cose,
     "pem": fuzz_pem,
+    "xmp": fuzz_xmp,
+    "metadata": fuzz_metadata,
     "verify": fuzz_verify,
 }

@@ -7,13 +7,18 @@ itself when no corpus directory is given.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from verify import jumbf, media
+from verify.detectors import generator, xmp
+from verify.limits import DEFAULT_LIMITS
 from verify.reader import ManifestReader
+
+from .harnesses import PNG_KEYWORDS, TEXT_TYPES, XMP_TYPES, prefix
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -24,12 +29,60 @@ def _assets() -> list[Path]:
     return sorted(p for p in SAMPLES.iterdir() if p.is_file() and media.is_known_media(p.name))
 
 
+#: Declarations the samples do not carry in every form (a TC260 label outside XMP, IIM).
+_TEXT_SEEDS = (
+    ("png", "image/png", 3 << 2, b'{"AIGC":{"Label":"1","ContentProducer":"c","ProduceID":"p"}}'),
+    ("exif", "image/jpeg", 2, b'ASCII\0\0\0{"Label":"2","ContentProducer":"c"}'),
+    ("iim", "image/jpeg", 1, b"8BIM\x04\x04\0\0\0\0\0\x18\x1c\x02\x6e\0\x13Made with Google AI\0"),
+    ("com", "image/jpeg", 0, b"a cat\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1"),
+)
+
+
+def _detector_seeds(name: str, data: bytes) -> Iterator[tuple[str, str, bytes]]:
+    """Seeds of the xmp and metadata harnesses: the file, and what it holds, wrapped."""
+    mime = media.detect(data[:64], name)
+    if mime in XMP_TYPES:
+        yield "xmp", name, prefix(XMP_TYPES, mime) + data
+        for packet in xmp.packets(data, mime, DEFAULT_LIMITS):
+            if isinstance(packet, xmp.Packet) and packet.data:
+                yield "xmp", name + ".xmp", prefix(XMP_TYPES, "image/png", 3) + packet.data
+    if mime in TEXT_TYPES:
+        yield "metadata", name, prefix(TEXT_TYPES, mime) + data
+        for item in generator.texts(data, mime, DEFAULT_LIMITS):
+            if isinstance(item, generator.Text) and item.field.startswith("png:"):
+                keyword = item.field.removeprefix("png:")
+                style = PNG_KEYWORDS.index(keyword) << 2 if keyword in PNG_KEYWORDS else 0
+                wrapped = prefix(TEXT_TYPES, "image/png", style)
+                yield "metadata", f"{name}.{keyword}", wrapped + item.value.encode()
+
+
+def _heif_seeds() -> Iterator[tuple[str, str, bytes]]:
+    """HEIF files with XMP items (the samples have none), made by the tests' builder."""
+    spec = importlib.util.spec_from_file_location(
+        "signal_builders", ROOT / "tests" / "signal_builders.py"
+    )
+    if spec is None or spec.loader is None:
+        return
+    builders = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builders)
+    packet = builders.xmp(
+        builders.prop("Iptc4xmpExt:DigitalSourceType", builders.IPTC + "trainedAlgorithmicMedia")
+    )
+    mime = prefix(XMP_TYPES, "image/heic")
+    yield "xmp", "primary-and-thumbnail.heic", mime + builders.heif([(packet, 1), (packet, 2)])
+    yield "xmp", "idat.heic", mime + builders.heif([(packet, None)], in_idat=True)
+
+
 def seeds() -> Iterator[tuple[str, str, bytes]]:
     """(harness, name, bytes) for every seed."""
     reader = ManifestReader()
+    yield from _heif_seeds()
+    for label, mime, style, body in _TEXT_SEEDS:
+        yield "metadata", label, prefix(TEXT_TYPES, mime, style) + body
     for path in _assets():
         data = path.read_bytes()
         yield "verify", path.name, data
+        yield from _detector_seeds(path.name, data)
         if path.suffix.lower() in (".jpg", ".png"):
             yield "fastpath", path.name, data
         outcome = reader.read_path(path, media.detect(data[:64], path.name))

@@ -1231,7 +1231,8 @@ class Corpus:
             jpeg_with_xmp(picture("tc260-label.jpg"), xmp_packet({"TC260:AIGC": label})),
             "ai_generated",
             {"basis": "unsigned_metadata", "conflict": False, "evidence": [["xmp", "TC260:AIGC"]]},
-            ["Sample Generator Co"],
+            # ContentProducer is the producing company's code, not an AI tool.
+            [],
         )
         unsigned(
             "xmp-algorithmic.jpg",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 #: The manifest's title, and the AI tool's name.
 EVIL = "<script>alert(1)</script>"
@@ -24,13 +25,30 @@ def _picture() -> bytes:
     return out.getvalue()
 
 
-def sign_hostile_jpeg(samples_dir: Path, out: Path) -> Path:
-    """Write `out`: a trusted-signer JPEG declaring AI, titled `EVIL`, made with `EVIL`."""
+def sign_jpeg(samples_dir: Path, definition: dict[str, Any], out: Path) -> Path:
+    """Write `out`: a small JPEG signed with `definition` by the samples' trusted test signer."""
     import c2pa
 
     trust = samples_dir / "trust"
     chain = (trust / "signer.pem").read_bytes() + (trust / "intermediate-ca.pem").read_bytes()
     key = (trust / "private" / "signer.key.pem").read_bytes()
+    context = c2pa.Context.from_dict(
+        {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
+    )
+    builder = c2pa.Builder(definition, context=context)
+    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", chain, key, None))
+    try:
+        signed = io.BytesIO()
+        builder.sign(signer, "image/jpeg", io.BytesIO(_picture()), signed)
+    finally:
+        signer.close()
+        builder.close()
+    out.write_bytes(signed.getvalue())
+    return out
+
+
+def sign_hostile_jpeg(samples_dir: Path, out: Path) -> Path:
+    """Write `out`: a trusted-signer JPEG declaring AI, titled `EVIL`, made with `EVIL`."""
     definition = {
         "claim_generator_info": [{"name": EVIL_ATTRIBUTE, "version": "1"}],
         "title": EVIL,
@@ -51,16 +69,4 @@ def sign_hostile_jpeg(samples_dir: Path, out: Path) -> Path:
             }
         ],
     }
-    context = c2pa.Context.from_dict(
-        {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
-    )
-    builder = c2pa.Builder(definition, context=context)
-    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", chain, key, None))
-    try:
-        signed = io.BytesIO()
-        builder.sign(signer, "image/jpeg", io.BytesIO(_picture()), signed)
-    finally:
-        signer.close()
-        builder.close()
-    out.write_bytes(signed.getvalue())
-    return out
+    return sign_jpeg(samples_dir, definition, out)

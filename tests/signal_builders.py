@@ -116,3 +116,61 @@ def image_bytes(size: tuple[int, int], fmt: str = "PNG") -> bytes:
     buf = io.BytesIO()
     gradient.save(buf, fmt)
     return buf.getvalue()
+
+
+def box(kind: bytes, payload: bytes) -> bytes:
+    """An ISOBMFF box."""
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def full_box(kind: bytes, version: int, payload: bytes) -> bytes:
+    return box(kind, bytes([version, 0, 0, 0]) + payload)
+
+
+def _infe(item: int, kind: bytes, content_type: bytes = b"") -> bytes:
+    body = struct.pack(">HH", item, 0) + kind + b"\x00"
+    return full_box(b"infe", 2, body + (content_type + b"\x00" if kind == b"mime" else b""))
+
+
+def heif(
+    xmp_items: list[tuple[bytes, int | None]],
+    *,
+    in_idat: bool = False,
+    after: bytes = b"",
+) -> bytes:
+    """A HEIF file: primary image item 1, thumbnail item 2 (`thmb`), and XMP items 10, 11, ...
+
+    Each XMP item is (packet, the item its `cdsc` reference names, or None for none). The
+    packets are stored in `mdat` (or `idat` with `in_idat`); `after` is appended (a C2PA
+    box, say).
+    """
+    ids = [10 + i for i in range(len(xmp_items))]
+    infes = [_infe(1, b"hvc1"), _infe(2, b"hvc1")]
+    infes += [_infe(i, b"mime", b"application/rdf+xml") for i in ids]
+    iinf = full_box(b"iinf", 0, struct.pack(">H", len(infes)) + b"".join(infes))
+    refs = box(b"thmb", struct.pack(">HHH", 2, 1, 1))
+    refs += b"".join(
+        box(b"cdsc", struct.pack(">HHH", i, 1, target))
+        for i, (_, target) in zip(ids, xmp_items, strict=True)
+        if target is not None
+    )
+    iref = full_box(b"iref", 0, refs)
+    pitm = full_box(b"pitm", 0, struct.pack(">H", 1))
+    packets = b"".join(p for p, _ in xmp_items)
+
+    def meta(base: int) -> bytes:
+        entries, offset = b"", base
+        for i, (packet, _) in zip(ids, xmp_items, strict=True):
+            method = 1 if in_idat else 0
+            entries += struct.pack(">HHHHII", i, method, 0, 1, offset, len(packet))
+            offset += len(packet)
+        iloc = full_box(b"iloc", 1, bytes([0x44, 0x00]) + struct.pack(">H", len(ids)) + entries)
+        idat = box(b"idat", packets) if in_idat else b""
+        hdlr = full_box(b"hdlr", 0, b"\0" * 4 + b"pict" + b"\0" * 13)
+        return full_box(b"meta", 0, hdlr + pitm + iinf + iref + iloc + idat)
+
+    ftyp = box(b"ftyp", b"heic\x00\x00\x00\x00mif1heic")
+    if in_idat:
+        return ftyp + meta(0) + box(b"mdat", b"\0" * 16) + after
+    head = len(ftyp) + len(meta(0)) + 8
+    return ftyp + meta(head) + box(b"mdat", packets) + after

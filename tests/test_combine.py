@@ -59,6 +59,7 @@ SOFTWARE = sig(
 )
 WATERMARK = sig("watermark", "dwtDct", "ai_generated", "heuristic", tool="Stable Diffusion 1.x")
 URL = sig("xmp", "dcterms:provenance", None, "unsigned_metadata")
+XMP_UNDETERMINED = sig("xmp", "Iptc4xmpExt:DigitalSourceType", "undetermined", "unsigned_metadata")
 
 # (C2PA declaration, signals, origin, basis, conflict, decisive claim sources)
 TABLE: list[tuple[str, Any, list[Signal], str, str, bool, list[str]]] = [
@@ -156,6 +157,51 @@ TABLE: list[tuple[str, Any, list[Signal], str, str, bool, list[str]]] = [
     ),
     ("signals without origin never vote", c2pa(), [URL], "not_declared", "none", False, []),
     (
+        "an undetermined xmp claim does not hide a heuristic",
+        c2pa(),
+        [XMP_UNDETERMINED, A1111],
+        "ai_generated",
+        "heuristic",
+        False,
+        ["generator_metadata"],
+    ),
+    (
+        "an undetermined xmp claim does not hide a weak hint",
+        c2pa(),
+        [XMP_UNDETERMINED, SOFTWARE],
+        "ai_generated",
+        "heuristic",
+        False,
+        ["generator_metadata"],
+    ),
+    (
+        "an undetermined claim alone decides",
+        c2pa(),
+        [XMP_UNDETERMINED],
+        "undetermined",
+        "unsigned_metadata",
+        False,
+        ["xmp"],
+    ),
+    (
+        "an undetermined c2pa claim does not hide xmp",
+        c2pa("undetermined", "signed_trusted"),
+        [XMP_AI],
+        "ai_generated",
+        "unsigned_metadata",
+        False,
+        ["xmp"],
+    ),
+    (
+        "signed c2pa still beats xmp beside an undetermined claim",
+        c2pa("captured", "signed_trusted"),
+        [XMP_UNDETERMINED, XMP_AI],
+        "captured",
+        "signed_trusted",
+        True,
+        ["c2pa"],
+    ),
+    (
         "c2pa undeclared leaves room for xmp",
         c2pa("not_declared", "signed_trusted"),
         [XMP_AI],
@@ -242,3 +288,14 @@ def test_one_claim_per_detector_and_origin() -> None:
     (claim,) = out.claims
     assert claim.fields == ("Iptc4xmpExt:DigitalSourceType", "Iptc4xmpExt:AISystemUsed")
     assert claim.weak is False
+
+
+def test_undetermined_claim_is_listed_but_not_decisive() -> None:
+    """An outvoted undetermined claim stays in the claims and in the explanation."""
+    out = combine(c2pa(), [XMP_UNDETERMINED, A1111]).declaration
+    assert [(c.origin.value, c.decisive) for c in out.claims] == [
+        ("undetermined", False),
+        ("ai_generated", True),
+    ]
+    assert "also: xmp says undetermined" in out.explanation
+    assert out.declares_ai is True

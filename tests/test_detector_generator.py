@@ -8,6 +8,7 @@ import zlib
 import pytest
 from signal_builders import chunk, exif, itxt, jpeg, png, segment, text, webp, ztxt
 
+from verify.detectors.base import Detection
 from verify.detectors.generator import GeneratorMetadataDetector
 from verify.limits import Limits
 
@@ -169,6 +170,61 @@ TABLE = [
     ),
     ("a plain prompt is no evidence", png(text("parameters", "just some words")), "image/png", []),
     (
+        "a recipe in a jpeg comment is no a1111",
+        jpeg(segment(0xFE, b"Recipe\nSteps: 5, bake at 200C")),
+        "image/jpeg",
+        [],
+    ),
+    ("steps alone are no a1111", png(text("parameters", "Steps: 3, then rinse")), "image/png", []),
+    (
+        "a1111 settings without a prompt",
+        png(text("parameters", "Steps: 20, Sampler: Euler a, CFG scale: 7")),
+        "image/png",
+        [("png:parameters", "ai_generated", "Stable Diffusion web UI")],
+    ),
+    (
+        "a1111 steps and seed",
+        png(text("parameters", "a cat\nSteps: 20, Seed: 42")),
+        "image/png",
+        [("png:parameters", "ai_generated", "Stable Diffusion web UI")],
+    ),
+    (
+        "a1111 steps and size",
+        png(text("parameters", "a cat\nSteps: 20, Size: 512x768")),
+        "image/png",
+        [("png:parameters", "ai_generated", "Stable Diffusion web UI")],
+    ),
+    (
+        "a1111 with crlf lines",
+        png(text("parameters", A1111.replace("\n", "\r\n"))),
+        "image/png",
+        [("png:parameters", "ai_generated", "Stable Diffusion web UI")],
+    ),
+    (
+        "fooocus in a1111 form",
+        png(text("parameters", A1111.replace("v1.10.1", "Fooocus v2.5.5"))),
+        "image/png",
+        [("png:parameters", "ai_generated", "Fooocus")],
+    ),
+    (
+        "utf-8 prompt in tEXt",
+        png(chunk(b"tEXt", b"parameters\0" + ("猫, " + A1111).encode())),
+        "image/png",
+        [("png:parameters", "ai_generated", "Stable Diffusion web UI")],
+    ),
+    (
+        "user comment without its character code",
+        jpeg(app1_exif({0x9286: A1111.encode()})),
+        "image/jpeg",
+        [("exif:UserComment", "ai_generated", "Stable Diffusion web UI")],
+    ),
+    (
+        "user comment with undefined character code",
+        jpeg(app1_exif({0x9286: b"\0" * 8 + A1111.encode()})),
+        "image/jpeg",
+        [("exif:UserComment", "ai_generated", "Stable Diffusion web UI")],
+    ),
+    (
         "novelai without its comment",
         png(text("Software", "NovelAI")),
         "image/png",
@@ -265,3 +321,104 @@ def test_decompression_stops_at_the_cap() -> None:
     bomb = png(ztxt("parameters", zlib.compress(b"\0" * 20_000_000)))
     detection = DETECTOR.detect(bomb, "image/png", Limits(max_metadata_bytes=1024))
     assert detection.notes == ("PNG zTXt 'parameters' not read (too large)",)
+
+
+def test_tEXt_is_read_as_utf8_where_valid() -> None:
+    """tEXt bytes that are valid UTF-8 are read as UTF-8; others stay Latin-1."""
+    utf8 = png(chunk(b"tEXt", b"parameters\0" + ("猫\n" + A1111).encode()))
+    latin1 = png(chunk(b"tEXt", b"parameters\0caf\xe9\n" + A1111.encode()))
+    values = [DETECTOR.detect(d, "image/png", LIMITS).signals[0].value for d in (utf8, latin1)]
+    assert [v.split("\n")[0] for v in values] == ["猫", "café"]
+
+
+PRODUCER = "001191440300708461136T1WFUO"
+FLAT = json.dumps({"Label": "1", "ContentProducer": PRODUCER, "ProduceID": "u:1"})
+WRAPPED = json.dumps({"AIGC": {"Label": "1", "ContentProducer": PRODUCER, "ProduceID": "u:1"}})
+TC260_CARRIERS = [
+    ("png tEXt AIGC flat", png(text("AIGC", FLAT)), "image/png", "png:AIGC"),
+    ("png tEXt AIGC wrapped", png(text("AIGC", WRAPPED)), "image/png", "png:AIGC"),
+    ("png iTXt AIGC", png(itxt("AIGC", WRAPPED.encode())), "image/png", "png:AIGC"),
+    (
+        "exif user comment",
+        jpeg(app1_exif({0x9286: b"ASCII\0\0\0" + WRAPPED.encode()})),
+        "image/jpeg",
+        "exif:UserComment",
+    ),
+    (
+        "exif image description",
+        jpeg(app1_exif({0x010E: WRAPPED.encode() + b"\0"})),
+        "image/jpeg",
+        "exif:ImageDescription",
+    ),
+    (
+        "png eXIf user comment flat",
+        png(chunk(b"eXIf", exif({0x9286: b"ASCII\0\0\0" + FLAT.encode()}))),
+        "image/png",
+        "exif:UserComment",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "data", "media_type", "field"), TC260_CARRIERS, ids=[t[0] for t in TC260_CARRIERS]
+)
+def test_tc260_label_outside_xmp(case: str, data: bytes, media_type: str, field: str) -> None:
+    """A TC260 label in PNG text or EXIF is a declaration; its producer code is no tool."""
+    (signal,) = DETECTOR.detect(data, media_type, LIMITS).signals
+    assert (signal.field, signal.basis.value, signal.origin and signal.origin.value) == (
+        field,
+        "unsigned_metadata",
+        "ai_generated",
+    )
+    assert signal.tool is None
+    assert signal.detail is not None and PRODUCER in signal.detail
+
+
+NOT_TC260 = [
+    (
+        "other json in a comment",
+        jpeg(app1_exif({0x9286: b"ASCII\0\0\0" + b'{"Label": "x"}'})),
+        "image/jpeg",
+    ),
+    ("a description mentioning a label", jpeg(app1_exif({0x010E: b"Label: 1\0"})), "image/jpeg"),
+]
+
+
+@pytest.mark.parametrize(("case", "data", "media_type"), NOT_TC260, ids=[n[0] for n in NOT_TC260])
+def test_other_exif_text_is_no_tc260_label(case: str, data: bytes, media_type: str) -> None:
+    """EXIF text that is not of the label's shape gives no TC260 signal."""
+    assert DETECTOR.detect(data, media_type, LIMITS).signals == ()
+
+
+def test_broken_png_aigc_chunk_says_so() -> None:
+    """A PNG AIGC chunk that is no label gives a signal without origin saying so."""
+    (signal,) = DETECTOR.detect(png(text("AIGC", "{nope")), "image/png", LIMITS).signals
+    assert signal.origin is None and signal.detail and "missing or not 1, 2 or 3" in signal.detail
+
+
+def test_unread_keywords_are_not_inflated() -> None:
+    """A compressed chunk no rule reads is skipped without inflating it (no corrupt note)."""
+    detection = DETECTOR.detect(png(ztxt("Title", b"not zlib at all")), "image/png", LIMITS)
+    assert detection == Detection()
+
+
+def test_inflate_budget_stops_an_amplification() -> None:
+    """Many compressed chunks stop at max_inflate_bytes: one note, and later text still read."""
+    bomb = ztxt("Comment", zlib.compress(b"A" * 100_000))
+    data = png(*[bomb] * 50, text("parameters", A1111))
+    detection = DETECTOR.detect(data, "image/png", Limits(max_inflate_bytes=250_000))
+    assert found(data, "image/png", Limits(max_inflate_bytes=250_000)) == [
+        ("png:parameters", "ai_generated", "Stable Diffusion web UI")
+    ]
+    assert detection.notes == (
+        "PNG zTXt 'Comment' not read (over max_inflate_bytes for the file)",
+        "47 more compressed PNG text chunks not inflated (max_inflate_bytes)",
+    )
+
+
+def test_text_chunk_count_is_capped() -> None:
+    """Past max_text_chunks no text chunk is looked at, with a note."""
+    data = png(*[text("Comment", "x")] * 5, text("parameters", A1111))
+    detection = DETECTOR.detect(data, "image/png", Limits(max_text_chunks=5))
+    assert detection.signals == ()
+    assert detection.notes == ("PNG text chunks after the first 5 not read (max_text_chunks)",)

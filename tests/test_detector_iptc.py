@@ -58,6 +58,11 @@ TABLE = [
         ),
         [("iptc:Credit", "ai_edited", False)],
     ),
+    (
+        "made with google ai (gemini, imagen)",
+        jpeg(app13(resource(dataset(2, 110, b"Made with Google AI")))),
+        [("iptc:Credit", "ai_generated", False)],
+    ),
     ("another credit", jpeg(app13(resource(dataset(2, 110, b"Jane Doe")))), []),
     (
         "originating program names a generator",

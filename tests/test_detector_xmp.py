@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import json
+import struct
+import zlib
 
 import pytest
-from signal_builders import IPTC, app1_xmp, exif, itxt, jpeg, png, prop, segment, webp, xmp
+from signal_builders import (
+    IPTC,
+    app1_xmp,
+    box,
+    exif,
+    heif,
+    itxt,
+    jpeg,
+    png,
+    prop,
+    segment,
+    webp,
+    xmp,
+)
 
+from verify.detectors.base import Detection
 from verify.detectors.xmp import XmpDetector, interpret, read_properties
 from verify.limits import Limits
 
@@ -258,3 +274,269 @@ def test_properties_per_packet_are_capped() -> None:
 
     packet = xmp(prop("Iptc4xmpExt:AIPromptWriterName", "a") * 5_000)
     assert len(found(png(itxt("XML:com.adobe.xmp", packet)), "image/png")) == MAX_PROPERTIES
+
+
+def packet_with(attributes: str = "", body: str = "", namespaces: str = "") -> bytes:
+    """A packet whose top-level rdf:Description has these attributes and body."""
+    return xmp(body).replace(b'rdf:about=""', f'rdf:about="" {namespaces} {attributes}'.encode(), 1)
+
+
+def test_unknown_encoding_costs_only_its_packet() -> None:
+    """An encoding Python does not know is a note for that packet; the next one is read."""
+    bogus = b'<?xml version="1.0" encoding="x-bogus"?>' + AI_PACKET
+    detection = DETECTOR.detect(
+        png(itxt("XML:com.adobe.xmp", bogus), itxt("XML:com.adobe.xmp", AI_PACKET)),
+        "image/png",
+        LIMITS,
+    )
+    assert [s.field for s in detection.signals] == [DST]
+    assert any("not well-formed XMP" in n and "x-bogus" in n for n in detection.notes)
+
+
+def test_unknown_encoding_is_not_a_detector_failure() -> None:
+    """The registry's loop reports no detector failure for an unknown encoding."""
+    from verify.detectors.registry import run_detectors
+
+    bogus = b'<?xml version="1.0" encoding="x-bogus"?>' + AI_PACKET
+    detection = run_detectors(jpeg(app1_xmp(bogus)), "image/jpeg", LIMITS)
+    assert not any("failed" in n for n in detection.notes)
+
+
+NESTED = [
+    (
+        "pantry",
+        "<xmpMM:Pantry><rdf:Bag><rdf:li><rdf:Description "
+        f'Iptc4xmpExt:DigitalSourceType="{IPTC}digitalCapture"/></rdf:li></rdf:Bag></xmpMM:Pantry>',
+    ),
+    (
+        "document ancestors struct",
+        "<photoshop:DocumentAncestors><rdf:Bag><rdf:li rdf:parseType='Resource'>"
+        f"<Iptc4xmpExt:DigitalSourceType>{IPTC}digitalCapture</Iptc4xmpExt:DigitalSourceType>"
+        "</rdf:li></rdf:Bag></photoshop:DocumentAncestors>",
+    ),
+    (
+        "any struct",
+        "<xmpMM:DerivedFrom rdf:parseType='Resource'>"
+        f"<Iptc4xmpExt:DigitalSourceType>{IPTC}digitalCapture</Iptc4xmpExt:DigitalSourceType>"
+        "</xmpMM:DerivedFrom>",
+    ),
+    (
+        "a nested description",
+        "<xmpMM:DerivedFrom><rdf:Description "
+        f'Iptc4xmpExt:DigitalSourceType="{IPTC}digitalCapture"/></xmpMM:DerivedFrom>',
+    ),
+]
+MM = 'xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"'
+
+
+@pytest.mark.parametrize(("case", "body"), NESTED, ids=[n[0] for n in NESTED])
+def test_nested_properties_are_not_the_assets(case: str, body: str) -> None:
+    """Only the top-level description counts: an ingredient's source type is not read."""
+    top = f'Iptc4xmpExt:DigitalSourceType="{IPTC}compositeWithTrainedAlgorithmicMedia"'
+    assert read_properties(packet_with(top, body, MM)) == [
+        (DST, IPTC + "compositeWithTrainedAlgorithmicMedia")
+    ]
+
+
+def test_nested_only_gives_nothing() -> None:
+    """A source type only inside the pantry yields no signal."""
+    assert found(jpeg(app1_xmp(packet_with(body=NESTED[0][1], namespaces=MM))), "image/jpeg") == []
+
+
+CONTAINER_VALUES = [
+    ("bag", "<rdf:Bag><rdf:li>a</rdf:li><rdf:li>b</rdf:li></rdf:Bag>", ["a", "b"]),
+    ("seq", "<rdf:Seq><rdf:li>a</rdf:li></rdf:Seq>", ["a"]),
+    ("alt", "<rdf:Alt><rdf:li xml:lang='x-default'>a</rdf:li></rdf:Alt>", ["a"]),
+    ("simple", "a", ["a"]),
+    ("empty items skipped", "<rdf:Bag><rdf:li> </rdf:li><rdf:li>b</rdf:li></rdf:Bag>", ["b"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "inner", "values"), CONTAINER_VALUES, ids=[c[0] for c in CONTAINER_VALUES]
+)
+def test_top_level_values_of_each_form(case: str, inner: str, values: list[str]) -> None:
+    """A top-level property's value: its text or the items of its Bag, Seq or Alt."""
+    packet = xmp(prop("Iptc4xmpExt:AIPromptWriterName", inner))
+    assert [v for _, v in read_properties(packet)] == values
+
+
+def test_packet_without_wrapper_is_read() -> None:
+    """A packet whose root is rdf:RDF (no x:xmpmeta) is read the same."""
+    inner = AI_PACKET[AI_PACKET.index(b"<rdf:RDF") : AI_PACKET.index(b"</x:xmpmeta>")]
+    assert read_properties(inner) == [(DST, IPTC + "trainedAlgorithmicMedia")]
+
+
+def test_trailing_bytes_after_the_packet_are_ignored() -> None:
+    """Bytes after `<?xpacket end?>` do not make the packet unreadable."""
+    assert found(jpeg(app1_xmp(AI_PACKET + b"\x00garbage\xff<junk")), "image/jpeg") == [
+        (DST, "ai_generated")
+    ]
+
+
+WIDE = [
+    ("utf-16-le with bom", b"\xff\xfe" + AI_PACKET.decode().encode("utf-16-le")),
+    ("utf-16-be with bom", b"\xfe\xff" + AI_PACKET.decode().encode("utf-16-be")),
+    ("utf-16-le without bom", AI_PACKET.decode().encode("utf-16-le")),
+    ("utf-16-be without bom", AI_PACKET.decode().encode("utf-16-be")),
+    ("utf-32-le with bom", b"\xff\xfe\x00\x00" + AI_PACKET.decode().encode("utf-32-le")),
+    (
+        "utf-16-le declared",
+        b"\xff\xfe"
+        + ('<?xml version="1.0" encoding="UTF-16"?>' + AI_PACKET.decode()).encode("utf-16-le"),
+    ),
+    ("utf-16-le padded with nuls", AI_PACKET.decode().encode("utf-16-le") + b"\x00" * 64),
+]
+
+
+@pytest.mark.parametrize(("case", "packet"), WIDE, ids=[w[0] for w in WIDE])
+def test_wide_encodings_are_read(case: str, packet: bytes) -> None:
+    """UTF-16 and UTF-32 packets (XMP allows them) are read; no NUL of theirs is stripped."""
+    assert found(jpeg(app1_xmp(packet)), "image/jpeg") == [(DST, "ai_generated")]
+
+
+def test_deprecated_spelling_reads_with_the_same_meaning() -> None:
+    """Iptc4xmpExt:DigitalSourcefileType is read like DigitalSourceType, under its own name."""
+    packet = xmp(prop("Iptc4xmpExt:DigitalSourcefileType", IPTC + "trainedAlgorithmicMedia"))
+    assert found(jpeg(app1_xmp(packet)), "image/jpeg") == [
+        ("Iptc4xmpExt:DigitalSourcefileType", "ai_generated")
+    ]
+
+
+@pytest.mark.parametrize("kind", ["tEXt", "zTXt", "iTXt"])
+def test_png_text_xmp_is_utf8(kind: str) -> None:
+    """XMP in any PNG text chunk is read as the UTF-8 it is, not as Latin-1."""
+    from signal_builders import chunk
+
+    packet = xmp(
+        prop(DST, IPTC + "trainedAlgorithmicMedia") + prop("Iptc4xmpExt:AISystemUsed", "Modèle 猫")
+    )
+    keyword = b"XML:com.adobe.xmp\x00"
+    payload = {
+        "tEXt": keyword + packet,
+        "zTXt": keyword + b"\x00" + zlib.compress(packet),
+        "iTXt": keyword + b"\x00\x00\x00\x00" + packet,
+    }[kind]
+    signals = DETECTOR.detect(png(chunk(kind.encode(), payload)), "image/png", LIMITS).signals
+    assert [s.tool for s in signals] == ["Modèle 猫", "Modèle 猫"]
+
+
+TC260_FORMS = [
+    ("flat", {"Label": "1", "ContentProducer": "001191440300708461136T1WFUO", "ProduceID": "x"}),
+    (
+        "wrapped (Annex E)",
+        {
+            "AIGC": {
+                "Label": "1",
+                "ContentProducer": "001191440300708461136T1WFUO",
+                "ProduceID": "x",
+            }
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "label"), TC260_FORMS, ids=[t[0] for t in TC260_FORMS])
+def test_tc260_forms_and_producer_is_evidence_not_a_tool(case: str, label: object) -> None:
+    """Flat and wrapped labels read alike; the producer's code is in the detail, not the tool."""
+    (signal,) = interpret([("TC260:AIGC", json.dumps(label))], "t", LIMITS)
+    assert (signal.origin and signal.origin.value, signal.weak, signal.tool) == (
+        "ai_generated",
+        False,
+        None,
+    )
+    assert signal.detail is not None and "001191440300708461136T1WFUO" in signal.detail
+
+
+GOOGLE = [
+    ("made with", "Made with Google AI", "ai_generated"),
+    ("edited with", "Edited with Google AI", "ai_edited"),
+    ("spacing and case", "  made  WITH google ai ", "ai_generated"),
+]
+
+
+@pytest.mark.parametrize(("case", "credit", "origin"), GOOGLE, ids=[g[0] for g in GOOGLE])
+def test_google_credit_lines(case: str, credit: str, origin: str) -> None:
+    """Google's credit lines: "Made with" is generation, "Edited with" an edit."""
+    packet = packet_with(f'photoshop:Credit="{credit}"')
+    assert found(jpeg(app1_xmp(packet)), "image/jpeg") == [("photoshop:Credit", origin)]
+
+
+SKIPPED_UNPARSED = [
+    ("no wanted name", b"<x:xmpmeta><broken"),
+    ("a photoshop creator tool", b'<x:xmpmeta xmp:CreatorTool="Adobe Photoshop 25.0"><broken'),
+    ("a plain credit", b'<x:xmpmeta photoshop:Credit="Jane Doe"><broken'),
+]
+
+
+@pytest.mark.parametrize(("case", "packet"), SKIPPED_UNPARSED, ids=[s[0] for s in SKIPPED_UNPARSED])
+def test_packets_without_wanted_names_are_not_parsed(case: str, packet: bytes) -> None:
+    """A packet none of whose bytes could matter is not parsed (so no note, even if broken)."""
+    assert DETECTOR.detect(jpeg(app1_xmp(packet)), "image/jpeg", LIMITS) == Detection()
+
+
+PARSED = [
+    ("source type", b"<x:xmpmeta Iptc4xmpExt:DigitalSourceType='x'><broken"),
+    ("tc260", b"<x:xmpmeta><TC260:AIGC><broken"),
+    ("generator as creator tool", b'<x:xmpmeta xmp:CreatorTool="Midjourney"><broken'),
+    ("escaped creator tool", b'<x:xmpmeta xmp:CreatorTool="&#77;idjourney"><broken'),
+    ("google credit", b'<x:xmpmeta photoshop:Credit="Made with Google AI"><broken'),
+]
+
+
+@pytest.mark.parametrize(("case", "packet"), PARSED, ids=[p[0] for p in PARSED])
+def test_packets_that_may_matter_are_parsed(case: str, packet: bytes) -> None:
+    """A packet whose bytes may hold a wanted property is parsed (here: noted as broken)."""
+    detection = DETECTOR.detect(jpeg(app1_xmp(packet)), "image/jpeg", LIMITS)
+    assert any("not well-formed XMP" in n for n in detection.notes)
+
+
+CAPTURED_PACKET = xmp(prop(DST, IPTC + "digitalCapture"))
+C2PA_BOX = box(b"uuid", bytes.fromhex("d8fec3d61b0e483c92975828877ec481") + CAPTURED_PACKET)
+
+HEIF = [
+    ("primary's xmp only", heif([(AI_PACKET, 1), (CAPTURED_PACKET, 2)]), [(DST, "ai_generated")]),
+    ("xmp naming no item", heif([(AI_PACKET, None)]), [(DST, "ai_generated")]),
+    ("xmp in idat", heif([(AI_PACKET, 1)], in_idat=True), [(DST, "ai_generated")]),
+    ("thumbnail's xmp only", heif([(CAPTURED_PACKET, 2)]), []),
+    ("c2pa data is not scanned", heif([(AI_PACKET, 1)], after=C2PA_BOX), [(DST, "ai_generated")]),
+    ("no xmp item, xmp in c2pa data", heif([], after=C2PA_BOX), []),
+]
+
+
+@pytest.mark.parametrize(("case", "data", "want"), HEIF, ids=[h[0] for h in HEIF])
+def test_heif_reads_the_primary_items_xmp(
+    case: str, data: bytes, want: list[tuple[str, str]]
+) -> None:
+    """HEIF/AVIF: the XMP item describing the primary image, not thumbnails or C2PA data."""
+    assert found(data, "image/heic") == want
+    assert found(data.replace(b"ftypheic", b"ftypavif", 1), "image/avif") == want
+
+
+def test_heif_item_out_of_range_is_noted() -> None:
+    """An XMP item whose extent lies outside the file is noted, not read."""
+    data = heif([(AI_PACKET, 1)])
+    detection = DETECTOR.detect(data[: -len(AI_PACKET) // 2], "image/heic", LIMITS)
+    assert detection.signals == ()
+    assert detection.notes == ("HEIF XMP item not read (out of range)",)
+
+
+def test_unreadable_heif_meta_falls_back_to_a_scan() -> None:
+    """A meta box cut short is not followed; the packet is found by scanning."""
+    data = heif([(AI_PACKET, 1)])
+    meta = data.index(b"meta") - 4
+    broken = data[:meta] + b"\x00\x00\x00\x10meta\x00\x00\x00\x00" + data[meta + 16 :]
+    assert found(broken, "image/heic") == [(DST, "ai_generated")]
+
+
+def test_heif_extent_count_is_a_total() -> None:
+    """iloc: 4,096 items of 65,535 zero-size extents each read at most MAX_HEIF_BOXES in all.
+
+    (Found by the `xmp` fuzz harness: the product of the two counts took seconds.)
+    """
+    from verify.detectors import containers
+
+    entries = b"".join(struct.pack(">HHHH", i, 0, 0, 0xFFFF) for i in range(4096))
+    iloc = bytes([1, 0, 0, 0, 0x00, 0x00]) + struct.pack(">H", 4096) + entries
+    places = containers._locations(iloc, 0, set(range(4096)), None)
+    assert sum(map(len, places.values())) == containers.MAX_HEIF_BOXES

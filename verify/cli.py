@@ -241,6 +241,13 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
     help="Allow fetching remote manifests and OCSP responses (off by default).",
 )
 @click.option(
+    "--soft-binding-resolver",
+    "resolver",
+    metavar="URL",
+    help="Ask this C2PA Soft Binding Resolution API which manifests match each"
+    " c2pa.soft-binding assertion (needs --allow-network; nothing is sent otherwise).",
+)
+@click.option(
     "--fail-on",
     multiple=True,
     type=click.Choice([f.value for f in FailOn]),
@@ -329,6 +336,7 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     fmt: str,
     output: str | None,
     allow_network: bool,
+    resolver: str | None,
     fail_on: tuple[str, ...],
     max_size: int,
     max_depth: int,
@@ -348,9 +356,11 @@ def check(  # noqa: PLR0917 - click passes every option positionally
     max_pixels: int,
 ) -> None:
     """Check files, directories (recursively) or `-` (standard input)."""
+    _check_resolver(resolver, allow_network)
     trust_lists, certs_dir = resolve_check_trust(trust)
     options = CheckOptions(
         allow_network=allow_network,
+        soft_binding_resolver=resolver,
         limits=with_overrides(Limits(max_size=max_size, max_depth=max_depth), limit_settings),
         trust_lists=trust_lists,
         certs_dir=certs_dir,
@@ -394,6 +404,20 @@ def check(  # noqa: PLR0917 - click passes every option positionally
             _tolerant(out)
         code = run_check(args, out, append=append)
     sys.exit(int(code))
+
+
+def _check_resolver(url: str | None, allow_network: bool) -> None:
+    """A resolver is asked only when the network is allowed too: a usage error otherwise."""
+    if url is None:
+        return
+    if not allow_network:
+        raise click.UsageError("--soft-binding-resolver needs --allow-network")
+    from .detectors.resolver import check_url
+
+    try:
+        check_url(url)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--soft-binding-resolver") from exc
 
 
 def _tolerant(stream: IO[str]) -> None:

@@ -10,6 +10,10 @@ Pure: a C2PA declaration and a list of signals in, the combined declaration out.
   ranks with unsigned metadata, which anyone could have written. Within a basis a
   declaration outranks a weak hint (a generator's name, "possibly AI"). At equal
   strength the C2PA declaration comes first, then detectors in report order.
+- An `undetermined` claim (an unknown or misspelled source type, `composite`, a
+  malformed manifest) neither says nor denies AI: it votes only when no claim states
+  an origin, so it never hides a claim that does (an A1111 PNG whose XMP says
+  `composite` still reads as AI-generated). It is still listed among the claims.
 - The origin follows the strongest claim. When equally strong claims disagree about
   AI (one says AI, another captured, digital creation or algorithmic), the origin is
   `undetermined`: neither can be preferred.
@@ -170,8 +174,10 @@ def combine(c2pa: DeclarationReport, signals: Sequence[Signal]) -> Combined:
     if not ranked:
         return Combined(c2pa, tuple(signals))
     claims = [claim for claim, _ in ranked]
-    top = max(strength(c.basis, c.weak) for c in claims)
-    leaders = [i for i, c in enumerate(claims) if strength(c.basis, c.weak) == top]
+    stating = [i for i, c in enumerate(claims) if c.origin is not Origin.UNDETERMINED]
+    voters = stating or list(range(len(claims)))
+    top = max(strength(claims[i].basis, claims[i].weak) for i in voters)
+    leaders = [i for i in voters if strength(claims[i].basis, claims[i].weak) == top]
     tied = any(
         disagree(claims[a].origin, claims[b].origin) for a in leaders for b in leaders if a < b
     )

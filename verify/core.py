@@ -68,6 +68,9 @@ class CheckOptions:
     #: Also decode the invisible Stable Diffusion / FLUX watermark (costs a full image
     #: decode; needs the `watermark` extra).
     watermarks: bool = False
+    #: Base URL of a C2PA Soft Binding Resolution API to ask about `c2pa.soft-binding`
+    #: assertions; used only with `allow_network` (verify/detectors/resolver.py).
+    soft_binding_resolver: str | None = None
 
     def all_trust_lists(self) -> tuple[TrustList, ...]:
         """`trust_lists`, plus `trust_anchors_pem` as a list of its own."""
@@ -412,6 +415,19 @@ class Verifier:
         )
         return combine.apply(report, found.signals, (*notes, *found.notes))
 
+    def _resolve(self, report: Report) -> Report:
+        """The report with its soft bindings resolved, when a resolver is configured."""
+        url = self.options.soft_binding_resolver
+        if url is None or not report.signals:
+            return report
+        # Imported here: urllib.request is only worth loading when a resolver is set.
+        from .detectors.resolver import Resolver, resolve_signals
+
+        signals = resolve_signals(
+            report.signals, Resolver(url), self.options.allow_network, self.limits
+        )
+        return dataclasses.replace(report, signals=signals)
+
     def _report(
         self, base: dict[str, object], read: _Read, data: Callable[[], bytes | None]
     ) -> Report:
@@ -423,7 +439,8 @@ class Verifier:
         evidence = read_evidence(
             outcome.manifest_jumbf, active if isinstance(active, str) else None
         )
-        report = self._signals(build_report(base, read, self.limits, self._context, evidence), data)
+        report = build_report(base, read, self.limits, self._context, evidence)
+        report = self._signals(self._resolve(report), data)
         if report.credentials is Credentials.REMOTE and report.remote_url is None:
             # A failed fetch's message may not name the URL; the XMP reference does.
             report = dataclasses.replace(report, remote_url=_provenance_url(report))

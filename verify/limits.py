@@ -49,6 +49,13 @@ class Limits:
     #: Largest single metadata item parsed (an XMP packet, a PNG text chunk after
     #: decompression, an EXIF block); larger ones are skipped with a note.
     max_metadata_bytes: int = 4 * MIB
+    #: Bytes inflated from the compressed PNG text chunks (zTXt, compressed iTXt) of one
+    #: file, by each detector; past it the rest are not inflated, with a note. Only the
+    #: keywords a detector reads are inflated at all.
+    max_inflate_bytes: int = 16 * MIB
+    #: PNG text chunks (tEXt, zTXt, iTXt) looked at in one file; the rest are not, with a
+    #: note. Real files have a handful.
+    max_text_chunks: int = 512
     #: Largest image (width x height) decoded for the invisible-watermark check. Generated
     #: images are rarely over 4 MP and the mark does not survive resizing; a decode holds
     #: about 23 bytes per pixel at its peak (measured with tracemalloc on a 4 MP PNG).

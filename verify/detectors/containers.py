@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from ..limits import Limits
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EXIF_HEADER = b"Exif\x00\x00"
 #: The keyword of the PNG iTXt chunk that holds XMP.
@@ -105,16 +107,8 @@ class Inflated:
     problem: str | None = None
 
 
-def inflate(raw: bytes, max_bytes: int) -> Inflated:
-    """Decompress a zlib stream, refusing to produce more than `max_bytes`."""
-    stream = zlib.decompressobj()
-    try:
-        out = stream.decompress(raw, max_bytes + 1)
-    except zlib.error:
-        return Inflated(None, "corrupt")
-    if len(out) > max_bytes:
-        return Inflated(None, "too large")
-    return Inflated(out)
+#: Why a compressed text was not inflated once the file's budget ran out.
+SPENT = "over max_inflate_bytes for the file"
 
 
 @dataclass(frozen=True)
@@ -123,15 +117,63 @@ class PngText:
 
     chunk: str
     keyword: str
-    #: The text, or None when it is over the size cap or cannot be decompressed.
-    text: str | None
+    #: The text's bytes (inflated), or None when over a cap or not decompressible.
+    data: bytes | None
     problem: str | None = None
+
+    @property
+    def text(self) -> str | None:
+        """The text: iTXt is UTF-8; tEXt/zTXt are Latin-1 by the spec, but many writers
+        put UTF-8 there, so bytes that are valid UTF-8 are read as UTF-8."""
+        if self.data is None:
+            return None
+        if self.chunk == "iTXt":
+            return self.data.decode("utf-8", "replace")
+        try:
+            return self.data.decode("utf-8")
+        except UnicodeDecodeError:
+            return self.data.decode("latin-1")
+
+
+@dataclass(frozen=True)
+class PngTexts:
+    """The wanted text chunks of a PNG, and notes on what the caps left unread."""
+
+    texts: tuple[PngText, ...]
+    notes: tuple[str, ...] = ()
 
 
 _TEXT_TYPES = frozenset({b"tEXt", b"zTXt", b"iTXt"})
 
 
-def _itxt(keyword: str, rest: bytes, max_bytes: int) -> PngText:
+class _Inflater:
+    """Inflates the compressed chunks of one file within a total budget."""
+
+    def __init__(self, max_bytes: int, budget: int) -> None:
+        self.max_bytes = max_bytes
+        self.remaining = budget
+        #: Compressed chunks not even tried because the budget was spent.
+        self.refused = 0
+
+    @property
+    def spent(self) -> bool:
+        return self.remaining <= 0
+
+    def __call__(self, raw: bytes) -> Inflated:
+        cap = min(self.max_bytes, self.remaining)
+        stream = zlib.decompressobj()
+        try:
+            out = stream.decompress(raw, cap + 1)
+        except zlib.error:
+            return Inflated(None, "corrupt")
+        # What was inflated counts, kept or not: the budget bounds the work done.
+        self.remaining -= len(out)
+        if len(out) <= cap:
+            return Inflated(out)
+        return Inflated(None, "too large" if cap == self.max_bytes else SPENT)
+
+
+def _itxt(keyword: str, rest: bytes, max_bytes: int, inflater: _Inflater) -> PngText:
     # compression flag, compression method, language tag \0, translated keyword \0, text
     if len(rest) < 2:
         return PngText("iTXt", keyword, None, "truncated")
@@ -142,34 +184,57 @@ def _itxt(keyword: str, rest: bytes, max_bytes: int) -> PngText:
         return PngText("iTXt", keyword, None, "truncated")
     body = rest[trans_end + 1 :]
     if compressed:
-        inflated = inflate(body, max_bytes)
-        if inflated.data is None:
-            return PngText("iTXt", keyword, None, inflated.problem)
-        body = inflated.data
-    elif len(body) > max_bytes:
+        inflated = inflater(body)
+        return PngText("iTXt", keyword, inflated.data, inflated.problem)
+    if len(body) > max_bytes:
         return PngText("iTXt", keyword, None, "too large")
-    return PngText("iTXt", keyword, body.decode("utf-8", "replace"))
+    return PngText("iTXt", keyword, body)
 
 
-def png_texts(data: bytes, max_bytes: int) -> Iterator[PngText]:
-    """Every text chunk of a PNG, decompressed with a cap of `max_bytes` each."""
+def png_texts(data: bytes, keywords: frozenset[str], limits: Limits) -> PngTexts:
+    """The text chunks of a PNG whose keyword is in `keywords`.
+
+    Others are skipped without being inflated (a file can hold hundreds of compressed
+    chunks: only those a detector reads cost anything). Each text is capped at
+    `max_metadata_bytes`, all inflating together at `max_inflate_bytes`, and at most
+    `max_text_chunks` text chunks are looked at; what a cap leaves unread is noted once.
+    """
+    max_bytes, max_chunks = limits.max_metadata_bytes, limits.max_text_chunks
+    inflater = _Inflater(max_bytes, limits.max_inflate_bytes)
+    texts: list[PngText] = []
+    notes: list[str] = []
+    seen = 0
     for kind, payload in png_chunks(data, _TEXT_TYPES):
+        seen += 1
+        if seen > max_chunks:
+            notes.append(f"PNG text chunks after the first {max_chunks} not read (max_text_chunks)")
+            break
         nul = payload.find(b"\x00")
         if nul < 1 or nul > 79:  # a keyword is 1-79 Latin-1 characters
             continue
         keyword = payload[:nul].decode("latin-1")
+        if keyword not in keywords:
+            continue
         rest = payload[nul + 1 :]
         if kind == b"tEXt":
             if len(rest) > max_bytes:
-                yield PngText("tEXt", keyword, None, "too large")
+                texts.append(PngText("tEXt", keyword, None, "too large"))
             else:
-                yield PngText("tEXt", keyword, rest.decode("latin-1"))
+                texts.append(PngText("tEXt", keyword, rest))
+            continue
+        compressed = kind == b"zTXt" or rest[:1] == b"\x01"
+        if compressed and inflater.spent:
+            inflater.refused += 1
         elif kind == b"zTXt":
-            inflated = inflate(rest[1:], max_bytes)
-            text = inflated.data.decode("latin-1") if inflated.data is not None else None
-            yield PngText("zTXt", keyword, text, inflated.problem)
+            inflated = inflater(rest[1:])
+            texts.append(PngText("zTXt", keyword, inflated.data, inflated.problem))
         else:
-            yield _itxt(keyword, rest, max_bytes)
+            texts.append(_itxt(keyword, rest, max_bytes, inflater))
+    if inflater.refused:
+        notes.append(
+            f"{inflater.refused} more compressed PNG text chunks not inflated (max_inflate_bytes)"
+        )
+    return PngTexts(tuple(texts), tuple(notes))
 
 
 _TIFF_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8}
@@ -261,3 +326,152 @@ def scan_xmp_packets(data: bytes) -> Iterator[bytes]:
             return
         yield data[start : end + len(end_tag)]
         pos = end + len(end_tag)
+
+
+# --- HEIF / AVIF (ISO/IEC 23008-12 on ISOBMFF) -------------------------------------------
+
+#: Boxes, items, references and extents read from one HEIF box (each a total, not per
+#: parent: the product of two counts would be millions); real files have a few dozen.
+MAX_HEIF_BOXES = 4_096
+_XMP_CONTENT_TYPE = b"application/rdf+xml"
+
+
+def _u(data: bytes, pos: int, size: int) -> int:
+    if size == 0:
+        return 0
+    if pos < 0 or pos + size > len(data):
+        raise IndexError("past the end")
+    return int.from_bytes(data[pos : pos + size], "big")
+
+
+def _boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+    """(type, payload start, payload end) of the boxes in data[start:end]."""
+    pos, count = start, 0
+    while pos + 8 <= end and count < MAX_HEIF_BOXES:
+        count += 1
+        size, kind, header = _u(data, pos, 4), data[pos + 4 : pos + 8], 8
+        if size == 1:
+            size, header = _u(data, pos + 8, 8), 16
+        elif size == 0:
+            size = end - pos
+        if size < header or pos + size > end:
+            return
+        yield kind, pos + header, pos + size
+        pos += size
+
+
+def _child(data: bytes, start: int, end: int, kind: bytes) -> tuple[int, int] | None:
+    return next(((s, e) for k, s, e in _boxes(data, start, end) if k == kind), None)
+
+
+def _xmp_items(data: bytes, start: int, end: int) -> list[int]:
+    """Item ids of the `mime` items whose content type is XMP (from `iinf`)."""
+    version = data[start]
+    first = start + (6 if version == 0 else 8)
+    items = []
+    for kind, s, _ in _boxes(data, first, end):
+        if kind != b"infe" or data[s] < 2:  # versions 0/1 have no item type
+            continue
+        id_size = 2 if data[s] == 2 else 4
+        item = _u(data, s + 4, id_size)
+        pos = s + 4 + id_size + 2
+        if data[pos : pos + 4] != b"mime":
+            continue
+        name_end = data.find(b"\x00", pos + 4)
+        if name_end >= 0 and data.startswith(_XMP_CONTENT_TYPE + b"\x00", name_end + 1):
+            items.append(item)
+    return items
+
+
+def _describes(data: bytes, start: int, end: int) -> dict[int, set[int]]:
+    """item -> the items it describes (`cdsc` references of `iref`)."""
+    id_size = 2 if data[start] == 0 else 4
+    refs: dict[int, set[int]] = {}
+    budget = MAX_HEIF_BOXES
+    for kind, s, e in _boxes(data, start + 4, end):
+        if kind != b"cdsc":
+            continue
+        source = _u(data, s, id_size)
+        count = min(_u(data, s + id_size, 2), (e - s - id_size - 2) // id_size, budget)
+        budget -= count
+        targets = refs.setdefault(source, set())
+        for i in range(count):
+            targets.add(_u(data, s + id_size + 2 + i * id_size, id_size))
+    return refs
+
+
+def _locations(
+    data: bytes, start: int, wanted: set[int], idat: tuple[int, int] | None
+) -> dict[int, list[tuple[int, int]]]:
+    """item -> [(absolute offset, length)] of its extents (`iloc`), for the wanted items."""
+    version = data[start]
+    pos = start + 4
+    offset_size, length_size = data[pos] >> 4, data[pos] & 15
+    base_size, index_size = data[pos + 1] >> 4, data[pos + 1] & 15 if version in (1, 2) else 0
+    pos += 2
+    count_size = 4 if version == 2 else 2
+    count = _u(data, pos, count_size)
+    pos += count_size
+    found: dict[int, list[tuple[int, int]]] = {}
+    budget = MAX_HEIF_BOXES  # extents of all items together
+    for _ in range(min(count, MAX_HEIF_BOXES)):
+        item = _u(data, pos, count_size)
+        pos += count_size
+        method = 0
+        if version in (1, 2):
+            method = _u(data, pos, 2) & 15
+            pos += 2
+        pos += 2  # data_reference_index
+        base = _u(data, pos, base_size)
+        pos += base_size
+        extents = min(_u(data, pos, 2), budget)
+        budget -= extents
+        pos += 2
+        places = []
+        for _ in range(extents):
+            pos += index_size
+            offset, length = _u(data, pos, offset_size), _u(data, pos + offset_size, length_size)
+            pos += offset_size + length_size
+            places.append((base + offset, length))
+        if item in wanted and method in (0, 1):
+            shift = 0 if method == 0 else (idat[0] if idat else -len(data) - 1)
+            found[item] = [(shift + o, n) for o, n in places]
+    return found
+
+
+def heif_xmp(data: bytes, max_bytes: int) -> list[bytes | None] | None:
+    """The XMP items of a HEIF/AVIF file that describe its primary image (None: unreadable).
+
+    The items `iinf` marks `mime` / `application/rdf+xml`, kept when their `cdsc`
+    reference names the primary item (`pitm`) or they name none; XMP describing a
+    thumbnail or another item is left out. Each is joined from its `iloc` extents (in
+    the file or in `idat`); one over `max_bytes` or out of the file is None. A file
+    whose `meta` box cannot be read gives None, and the caller falls back to a scan.
+    """
+    try:
+        meta = _child(data, 0, len(data), b"meta")
+        if meta is None:
+            return None
+        start, end = meta[0] + 4, meta[1]  # a FullBox: version and flags first
+        parts = {k: (s, e) for k, s, e in _boxes(data, start, end)}
+        if b"iinf" not in parts or b"iloc" not in parts:
+            return None
+        primary = None
+        if b"pitm" in parts:
+            s = parts[b"pitm"][0]
+            primary = _u(data, s + 4, 2 if data[s] == 0 else 4)
+        items = _xmp_items(data, *parts[b"iinf"])
+        refs = _describes(data, *parts[b"iref"]) if b"iref" in parts else {}
+        own = {i for i in items if i not in refs or primary in refs[i]}
+        places = _locations(data, parts[b"iloc"][0], own, parts.get(b"idat"))
+    except IndexError:
+        return None
+    packets: list[bytes | None] = []
+    for item in sorted(own):
+        extents = places.get(item, [])
+        total = sum(n for _, n in extents)
+        if not extents or total > max_bytes or any(o < 0 or o + n > len(data) for o, n in extents):
+            packets.append(None)
+            continue
+        packets.append(b"".join(data[o : o + n] for o, n in extents))
+    return packets

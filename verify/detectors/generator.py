@@ -14,6 +14,10 @@ and naming a generator in a software field is a weak one. Rules, from
 - InvokeAI: PNG `invokeai_metadata`, `invokeai_graph`, `sd-metadata` (JSON) or `Dream`;
 - Midjourney: `Job ID:` in PNG `Description` / EXIF ImageDescription (weak);
 - any known generator named in PNG `Software` / EXIF Software (weak).
+
+China's TC260 implicit label (GB 45438-2025) is read here too where generators put it
+outside XMP: a PNG text chunk `AIGC`, EXIF UserComment or ImageDescription. Unlike the
+rest it is a declaration (basis `unsigned_metadata`), the same as in XMP.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from dataclasses import dataclass
 from ..declaration import Basis, Origin
 from ..limits import Limits
 from ..signal import DetectorName, Signal, cut
-from . import containers
+from . import containers, tc260
 from .base import Detection, parse_json
 from .names import known_generator
 
@@ -41,14 +45,34 @@ _EXIF_NAMES = {
     TAG_USER_COMMENT: "exif:UserComment",
 }
 
-#: The settings line AUTOMATIC1111 and its forks write after the prompt.
-_A1111_SETTINGS = re.compile(r"(?:^|\n)Steps: \d+, ")
+#: The settings line AUTOMATIC1111 and its forks write after the prompt: `Steps: N, `
+#: and, on the same line, at least one more of its parameters (a recipe's "Steps: 5, bake
+#: at 200C" is not one).
+_A1111_SETTINGS = re.compile(
+    r"(?:^|\n)Steps: \d+, [^\n]*?(?<=, )(?:Sampler: |CFG scale: \d|Seed: -?\d|Size: \d+x\d)"
+)
 _A1111_VERSION = re.compile(r"\bVersion: ([^,\n]{1,64})")
 _A1111_INPAINT = re.compile(r"\b(?:Mask blur|Inpaint area|Masked content): ")
 _A1111_IMG2IMG = re.compile(r"\bDenoising strength: ")
 _A1111_HIRES = re.compile(r"\bHires (?:upscale|steps|upscaler): ")
 _MIDJOURNEY_JOB = re.compile(r"\bJob ID: ?[0-9a-fA-F]{8}-[0-9a-fA-F-]{4,}")
 _INVOKEAI_JSON_KEYS = frozenset({"invokeai_metadata", "invokeai_graph", "sd-metadata"})
+#: The PNG text keywords the rules read; other chunks are skipped without inflating them.
+PNG_KEYWORDS = frozenset(
+    {
+        "parameters",
+        "prompt",
+        "workflow",
+        "Software",
+        "Comment",
+        "Dream",
+        "Description",
+        tc260.PNG_KEYWORD,
+        *_INVOKEAI_JSON_KEYS,
+    }
+)
+#: EXIF fields that may carry a TC260 label.
+_TC260_FIELDS = frozenset({"png:" + tc260.PNG_KEYWORD, "exif:UserComment", "exif:ImageDescription"})
 
 
 @dataclass(frozen=True)
@@ -68,9 +92,18 @@ class Skipped:
     problem: str
 
 
+#: The 8-byte character codes of EXIF UserComment (EXIF 2.32, table 9), by their start.
+_CHARACTER_CODES = (b"ASCII", b"UNICODE", b"JIS", b"\x00" * 8)
+
+
 def _user_comment(raw: bytes) -> str:
-    """EXIF UserComment: an 8-byte character code, then the text."""
+    """EXIF UserComment: an 8-byte character code, then the text.
+
+    Some writers leave the code out; then the whole value is the text (UTF-8).
+    """
     code, body = raw[:8], raw[8:]
+    if len(raw) < 8 or not code.startswith(_CHARACTER_CODES):
+        return raw.decode("utf-8", "replace")
     if code.startswith(b"UNICODE"):
         # The byte order should follow the TIFF header; writers disagree, so take the
         # decoding that reads as more plain text.
@@ -99,14 +132,15 @@ def _exif_texts(block: bytes, source: str, limits: Limits) -> Iterator[Text | Sk
 def texts(data: bytes, media_type: str, limits: Limits) -> Iterator[Text | Skipped]:
     """The metadata texts a generator may have written, from where this container keeps them."""
     if media_type == "image/png":
-        for chunk in containers.png_texts(data, limits.max_metadata_bytes):
-            if chunk.keyword == containers.PNG_XMP_KEYWORD:  # the XMP detector's
-                continue
+        found = containers.png_texts(data, PNG_KEYWORDS, limits)
+        for chunk in found.texts:
             source = f"PNG {chunk.chunk}"
-            if chunk.text is None:
+            text = chunk.text
+            if text is None:
                 yield Skipped(f"{source} {chunk.keyword!r}", chunk.problem or "unreadable")
             else:
-                yield Text(f"png:{chunk.keyword}", chunk.text, source)
+                yield Text(f"png:{chunk.keyword}", text, source)
+        yield from (Skipped("", note) for note in found.notes)
         for _, exif in containers.png_chunks(data, frozenset({b"eXIf"})):
             yield from _exif_texts(exif, "PNG eXIf", limits)
     elif media_type == "image/jpeg":
@@ -199,8 +233,26 @@ class _Rules:
         comment = parse_json(self.by_field.get("png:Comment", ""), self.limits.max_metadata_bytes)
         return software.strip().lower() == "novelai" and isinstance(comment, dict)
 
+    def tc260(self, item: Text) -> Signal:
+        limits = self.limits
+        label = tc260.read_label(item.value, limits.max_metadata_bytes, limits.max_string)
+        return Signal(
+            detector=DetectorName.GENERATOR_METADATA,
+            field=item.field,
+            value=cut(item.value, limits.max_string),
+            basis=Basis.UNSIGNED_METADATA,
+            origin=None if label.code is None else Origin.AI_GENERATED,
+            weak=label.code is not None and label.weak,
+            source=item.source,
+            detail=label.detail(),
+        )
+
     def apply(self, item: Text) -> Signal | None:
         field, value = item.field, item.value
+        if field == "png:" + tc260.PNG_KEYWORD or (
+            field in _TC260_FIELDS and tc260.looks_like_label(value, self.limits.max_metadata_bytes)
+        ):
+            return self.tc260(item)
         if field in ("png:parameters", "exif:UserComment", "jpeg:COM") and (
             _A1111_SETTINGS.search(value)
         ):
@@ -253,7 +305,9 @@ class GeneratorMetadataDetector:
         items: list[Text] = []
         notes: list[str] = []
         for found in texts(data, media_type, limits):
-            if isinstance(found, Skipped):
+            if isinstance(found, Skipped) and not found.source:
+                notes.append(found.problem)
+            elif isinstance(found, Skipped):
                 notes.append(f"{cut(found.source, 120)} not read ({found.problem})")
             else:
                 items.append(found)

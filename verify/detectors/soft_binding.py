@@ -2,9 +2,10 @@
 
 A soft binding lets a platform find the credentials again after they were stripped:
 the asset carries a watermark (or has a fingerprint) whose value a resolver maps back
-to the manifest. Resolving it needs the network (the C2PA Soft Binding Resolution
-API); this module only reports what the active manifest says, with the manifest's
-own basis. It reads the parsed manifest store, not bytes.
+to the manifest. This module only reports what the active manifest says, with the
+manifest's own basis; it reads the parsed manifest store, not bytes. Resolving needs the
+network and a configured resolver (`verify.detectors.resolver`, only with
+`--soft-binding-resolver URL --allow-network`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from ..model import ManifestStore
 from ..signal import DetectorName, Signal, cut
 
 NOT_RESOLVED = (
-    "a watermark or fingerprint named by the credentials; not resolved (resolving needs the"
-    " network and a soft-binding resolver)"
+    "a watermark or fingerprint named by the credentials; not resolved: no soft-binding"
+    " resolver is configured (--soft-binding-resolver URL, with --allow-network)"
 )
 
 

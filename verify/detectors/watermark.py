@@ -13,8 +13,17 @@ numpy, PyWavelets and OpenCV (the `watermark` extra):
 4. block k carries bit `k mod n` of an n-bit payload; each bit is the mean of its
    blocks, thresholded as the reference does (`mean * 255 > 127`).
 
-A payload matches when at most 5% of its bits differ: for 46-136 bits a chance match
-is below 1e-8 per image. The mark survives lossless saving and mild edits but not JPEG
+A payload of n bits matches when at most k of its bits differ, k chosen per payload from
+a target false-match probability: under the null model of an unmarked image, each
+decoded bit is a fair coin, so the number of agreeing-by-chance bits is binomial(n, 1/2)
+and a chance match costs P(errors <= k) = sum_{i<=k} C(n, i) / 2^n. k is the largest
+value keeping that at or below `FALSE_MATCH_TARGET` (1e-12): 27 of SD 1.x's 136 bits
+(3.5e-13), 1 of SDXL's 48 (1.7e-13) and of FLUX's 46 (6.7e-13). SD 2.x's 32 bits cannot
+reach the target even exactly (2^-32 = 2.3e-10), so they must all agree. The reference
+encoder does not check that the coefficient it sets stays the largest of its block, so
+a share of blocks read back at random and a few bits of a long payload come out wrong
+(7-25 of 136 on 256-512 px pictures in our tests): a fixed 5% (6 bits) missed them.
+The mark survives lossless saving and mild edits but not JPEG
 at usual qualities, resizing or cropping, so a match is a heuristic and the absence
 of one means nothing. Decoding costs a full image decode: it runs only when asked
 (`--watermarks`); `benchmarks/bench_signals.py` measures it.
@@ -22,7 +31,9 @@ of one means nothing. Decoding costs a full image decode: it runs only when aske
 
 from __future__ import annotations
 
+import functools
 import io
+import math
 import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -43,8 +54,8 @@ MEDIA_TYPES = frozenset({"image/png", "image/jpeg", "image/webp", "image/tiff"})
 MIN_PIXELS = 256 * 256
 SCALE = 36
 BLOCK = 4
-#: Fraction of payload bits that may differ for a match.
-MAX_BIT_ERRORS = 0.05
+#: Highest chance that an unmarked image matches one payload (binomial null model).
+FALSE_MATCH_TARGET = 1e-12
 _PILLOW_FORMATS = ["PNG", "JPEG", "WEBP", "TIFF"]
 EXTRA = "watermark"
 
@@ -59,6 +70,24 @@ def _bits_of_int(message: int) -> tuple[int, ...]:
     return tuple(int(bit) for bit in bin(message)[2:])
 
 
+def chance_match(n: int, errors: int) -> float:
+    """P(at most `errors` of n fair-coin bits differ from a fixed payload)."""
+    ways: int = sum(math.comb(n, i) for i in range(errors + 1))
+    return ways / (1 << n)
+
+
+@functools.cache
+def max_bit_errors(n: int, target: float = FALSE_MATCH_TARGET) -> int:
+    """Wrong bits an n-bit payload may have: the largest k with chance_match(n, k) <= target.
+
+    0 when even an exact match is likelier than the target (then all bits must agree).
+    """
+    k = 0
+    while k + 1 < n and chance_match(n, k + 1) <= target:
+        k += 1
+    return k
+
+
 @dataclass(frozen=True)
 class Payload:
     """A fixed watermark payload published in a generator's reference code."""
@@ -68,6 +97,10 @@ class Payload:
     bits: tuple[int, ...] = field(repr=False)
     #: Where the payload is defined.
     reference: str = field(default="", repr=False)
+
+    @property
+    def max_errors(self) -> int:
+        return max_bit_errors(len(self.bits))
 
 
 PAYLOADS: tuple[Payload, ...] = (
@@ -205,14 +238,14 @@ class Match:
 
 
 def match_payloads(bits: NDArray[np.bool_]) -> list[Match]:
-    """Known payloads found in the block bits (at most 5% of their bits wrong)."""
+    """Known payloads found in the block bits (at most `Payload.max_errors` bits wrong)."""
     found: list[Match] = []
     for payload in PAYLOADS:
         decoded = read_payload(bits, len(payload.bits))
         if decoded is None:
             continue
         errors = sum(a != b for a, b in zip(decoded, payload.bits, strict=True))
-        if errors <= int(len(payload.bits) * MAX_BIT_ERRORS):
+        if errors <= payload.max_errors:
             found.append(Match(payload, errors))
     return found
 
