@@ -197,6 +197,26 @@ def test_fifo_and_oversized_in_a_directory(
     assert result.exit_code == ExitCode.NOT_CHECKED
 
 
+def test_documents_in_a_directory_are_checked(
+    run: Callable[..., Any], tmp_path: Path, samples_dir: Path, signed_docx: Path
+) -> None:
+    """A directory walk picks up a signed .docx (and an ODF/EPUB would be too) and reads it."""
+    shutil.copy(signed_docx, tmp_path / "report.docx")
+    shutil.copy(samples_dir / "captured.jpg", tmp_path / "photo.jpg")
+    (tmp_path / "notes.txt").write_text("not media")
+    result = run("check", "-f", "jsonl", "--ordered", *ANCHORS, str(tmp_path))
+    got = {Path(r["path"]).name: r for r in records(result.stdout)}
+    assert sorted(got) == ["photo.jpg", "report.docx"]
+    docx = got["report.docx"]
+    assert docx["media_type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert (docx["credentials"], docx["integrity"]) == ("embedded", "intact")
+    assert docx["signer"]["trust"] == "trusted"
+    assert docx["declaration"]["origin"] == "ai_generated"
+    assert result.exit_code == ExitCode.OK
+
+
 @pytest.fixture
 def silent_server() -> Iterator[int]:
     """A loopback HTTP server that accepts connections and never answers."""

@@ -151,6 +151,28 @@ def test_report_is_schema_valid_with_status_200(
     assert report["signer"]["trust"] == "trusted"
 
 
+@pytest.mark.parametrize(
+    ("params", "content_type"),
+    [
+        ({"filename": "report.docx"}, "application/octet-stream"),
+        ({}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ({}, None),  # the bytes alone: a ZIP archive, read as one
+    ],
+)
+def test_signed_office_document_is_checked(
+    client: httpx.Client, signed_docx: Path, params: dict[str, str], content_type: str | None
+) -> None:
+    """A signed .docx is not refused with 415: its credentials are read and validated."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = client.post(
+        "/v1/verify", params=params, content=signed_docx.read_bytes(), headers=headers
+    )
+    assert response.status_code == 200
+    report = response.json()
+    assert (report["credentials"], report["integrity"]) == ("embedded", "intact")
+    assert report["signer"]["trust"] == "trusted"
+
+
 def test_chunked_body_over_the_limit_is_413(client: httpx.Client) -> None:
     """A chunked body (no Content-Length) over --max-body is cut off with 413 too_large."""
     request = client.build_request(
