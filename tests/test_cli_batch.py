@@ -96,6 +96,22 @@ def test_from_file_errors(run: Callable[..., Any], tmp_path: Path) -> None:
     assert run("check").exit_code == ExitCode.USAGE
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "1e400", "NaN"])
+def test_timeout_must_be_finite(run: Callable[..., Any], value: str) -> None:
+    """`--timeout nan` or `inf` is a usage error, not a batch of `internal` records."""
+    result = run("check", "-f", "jsonl", "--timeout", value, "samples/captured.jpg")
+    assert result.exit_code == ExitCode.USAGE
+    assert "finite" in result.output
+    assert result.stdout == ""
+
+
+def test_a_huge_finite_timeout_is_no_limit_in_practice(run: Callable[..., Any]) -> None:
+    """A timeout far past what the OS wait takes (~24 days) still checks the input."""
+    result = run("check", "-f", "jsonl", "--timeout", "1e12", "samples/captured.jpg")
+    assert result.exit_code == ExitCode.OK
+    assert records(result.stdout)[0]["error"] is None
+
+
 def test_resume_appends_only_what_is_missing(run: Callable[..., Any], tmp_path: Path) -> None:
     """--resume into the same file: a cut-off last record is dropped, the rest completed once."""
     out = tmp_path / "out.jsonl"

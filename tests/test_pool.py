@@ -121,9 +121,18 @@ def test_a_worker_that_cannot_start_fails_every_input(samples_dir: Path) -> None
     assert "could not start" in report.error.message
 
 
-@pytest.mark.parametrize(("kwargs"), [{"jobs": 0}, {"timeout": 0}, {"max_pending": -1}])
+@pytest.mark.parametrize(
+    ("kwargs"),
+    [
+        {"jobs": 0},
+        {"timeout": 0},
+        {"timeout": float("nan")},
+        {"timeout": float("inf")},
+        {"max_pending": -1},
+    ],
+)
 def test_bad_settings_are_refused(kwargs: dict[str, int]) -> None:
-    """Jobs, timeout and max_pending must be positive."""
+    """Jobs, timeout and max_pending must be positive; the timeout finite (None: no limit)."""
     with pytest.raises(ValueError, match="must be"):
         WorkerPool(**kwargs)  # type: ignore[arg-type]
 

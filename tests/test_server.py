@@ -416,6 +416,14 @@ def test_serve_rejects_an_unknown_trust_list() -> None:
     assert "no-such-list" in result.output
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400"])
+def test_serve_rejects_a_timeout_that_is_not_finite(value: str) -> None:
+    """`--timeout nan` or `inf` is a usage error (exit 2), caught before anything starts."""
+    result = CliRunner().invoke(main, ["serve", "--timeout", value, "--port", "0"])
+    assert result.exit_code == 2
+    assert "finite" in result.output or "range" in result.output
+
+
 def test_serve_stops_cleanly_on_sigterm() -> None:
     """SIGTERM shuts the server down gracefully: it logs `stopped` and stops listening.
 

@@ -191,10 +191,18 @@ def test_config_refuses_the_network() -> None:
 
 
 @pytest.mark.parametrize(
-    "changes", [{"workers": 0}, {"max_body": 0}, {"timeout": 0.0}, {"max_connections": 0}]
+    "changes",
+    [
+        {"workers": 0},
+        {"max_body": 0},
+        {"timeout": 0.0},
+        {"timeout": float("nan")},
+        {"timeout": float("inf")},
+        {"max_connections": 0},
+    ],
 )
 def test_config_refuses_non_positive_limits(changes: dict[str, float]) -> None:
-    """Workers, body size, timeout and connections must be positive."""
+    """Workers, body size, timeout and connections must be positive (the timeout finite)."""
     settings: dict[str, object] = {"options": CheckOptions(), "workers": 1, **changes}
     with pytest.raises(ServerConfigError):
         ServerConfig(**settings)  # type: ignore[arg-type]

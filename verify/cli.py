@@ -19,7 +19,7 @@ from .batch import recorded_paths, run_batch, trim_partial_line
 from .core import CheckOptions, Verifier
 from .inputs import DEFAULT_SELECTION, STDIN, Input, Selection, expand, read_list
 from .limits import DEFAULT_LIMITS, Limits, with_overrides
-from .options import limit_option, max_depth_option, watermarks_option
+from .options import Seconds, limit_option, max_depth_option, watermarks_option
 from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
 from .pool import WorkerPool, default_jobs
 from .progress import Progress
@@ -264,7 +264,7 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0),
+    type=Seconds(),
     default=30.0,
     show_default=True,
     help="Seconds per asset before its worker is stopped (timeout); 0: no limit.",

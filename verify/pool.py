@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 import multiprocessing
 import os
 import signal
@@ -46,6 +47,8 @@ BeforeCheck = Callable[[str], None]
 PIPELINE_DEPTH = 4
 #: How long a new worker may take to import the library and build its Context.
 START_TIMEOUT = 60.0
+#: Longest single wait of the dispatcher (it then re-reads the deadlines).
+MAX_WAIT = 3600.0
 #: Workers that die before becoming ready, in a row, before the pool gives up.
 MAX_START_FAILURES = 3
 
@@ -187,8 +190,9 @@ class WorkerPool:
     ) -> None:
         if jobs is not None and jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
-        if timeout is not None and timeout <= 0:
-            raise ValueError(f"timeout must be positive, got {timeout}")
+        # `0 < t < inf` is also false for nan, which would never expire (and spin the loop).
+        if timeout is not None and not (0 < timeout < math.inf):
+            raise ValueError(f"timeout must be positive and finite (None: no limit), got {timeout}")
         self.options = options or CheckOptions()
         self.jobs = jobs or default_jobs()
         self.timeout = timeout
@@ -397,7 +401,8 @@ class WorkerPool:
             deadlines += [w.head_since + self.timeout for w in self._workers if w.inflight]
         if not deadlines:
             return None
-        return max(0.0, min(deadlines) - now)
+        # Capped: the OS wait rejects timeouts past ~24 days (a huge --timeout is legal).
+        return min(MAX_WAIT, max(0.0, min(deadlines) - now))
 
     def _receive(self, worker: _Worker) -> None:
         try:
