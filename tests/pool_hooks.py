@@ -29,3 +29,9 @@ def slow(name: str) -> None:
     """Take a little time on every input (to hold work in flight)."""
     del name
     time.sleep(0.3)
+
+
+def die_at_start(conn: object, options: object, before_check: object) -> None:
+    """A worker process target that exits before it is ready (a broken start)."""
+    del conn, options, before_check
+    os._exit(3)

@@ -49,8 +49,11 @@ PIPELINE_DEPTH = 4
 START_TIMEOUT = 60.0
 #: Longest single wait of the dispatcher (it then re-reads the deadlines).
 MAX_WAIT = 3600.0
-#: Workers that die before becoming ready, in a row, before the pool gives up.
+#: Workers that die before becoming ready, in a row, before the pool pauses starting them.
 MAX_START_FAILURES = 3
+#: The pauses after each such round of start failures; after the last round the pool gives
+#: up (a passing shortage of memory or processes recovers, a broken install does not).
+START_BACKOFF = (1.0, 4.0)
 
 
 def default_jobs() -> int:
@@ -112,11 +115,14 @@ def _worker_main(conn: Connection, options: CheckOptions, before_check: BeforeCh
     while True:
         try:
             message = conn.recv()
+            if message is None:
+                return
+            task_id, task = message
+            if isinstance(task, BytesTask):
+                # The payload follows as raw bytes (see WorkerPool._transmit).
+                task = dataclasses.replace(task, data=conn.recv_bytes())
         except (EOFError, OSError):
             return
-        if message is None:
-            return
-        task_id, task = message
         if before_check is not None:
             before_check(task.name)
         conn.send(("result", task_id, run_task(verifier, task)))
@@ -154,17 +160,21 @@ def _default_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _death_reason(process: BaseProcess) -> str:
+def _exit_reason(process: BaseProcess) -> str:
     code = process.exitcode
     if code is None:
-        return "the worker process stopped responding"
+        return "stopped responding"
     if code < 0:
         try:
             name = signal.Signals(-code).name
         except ValueError:
             name = f"signal {-code}"
-        return f"the worker process was killed by {name} while checking this input"
-    return f"the worker process exited with status {code} while checking this input"
+        return f"was killed by {name}"
+    return f"exited with status {code}"
+
+
+def _death_reason(process: BaseProcess) -> str:
+    return f"the worker process {_exit_reason(process)} while checking this input"
 
 
 class WorkerPool:
@@ -177,6 +187,9 @@ class WorkerPool:
     overrides the multiprocessing start method (default: forkserver where available, else
     spawn).
     """
+
+    #: Pauses between rounds of start failures (a class attribute so tests can shorten it).
+    start_backoff: tuple[float, ...] = START_BACKOFF
 
     def __init__(
         self,
@@ -211,6 +224,9 @@ class WorkerPool:
         self._closing = False
         self._abort = False
         self._start_failures = 0
+        #: Rounds of MAX_START_FAILURES start failures so far, and when starting may resume.
+        self._start_rounds = 0
+        self._retry_at = 0.0
         self._broken: str | None = None
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
@@ -296,7 +312,10 @@ class WorkerPool:
 
     @property
     def worker_pids(self) -> list[int]:
-        """Process ids of the live workers (for tests and diagnostics)."""
+        """Process ids of the live workers (for tests and diagnostics).
+
+        Answers at once: the dispatcher never holds the lock while it writes to a pipe.
+        """
         with self._lock:
             return [w.process.pid for w in self._workers if w.process.pid is not None]
 
@@ -331,14 +350,21 @@ class WorkerPool:
             self._enforce_deadlines()
 
     def _assign(self) -> None:
-        with self._lock:
-            while self._queue:
+        # The lock guards the queue only, never a pipe write or a process start: callers
+        # (submit on an event loop, worker_pids for /readyz) must not wait for a large send.
+        # Only this thread takes jobs off the head (callers append at the tail), so the
+        # head seen under the lock is still the head when it is popped.
+        while True:
+            with self._lock:
+                if not self._queue:
+                    return
                 job = self._queue[0]
-                worker = self._pick_worker(job)
-                if worker is None:
-                    break
+            worker = self._pick_worker(job)
+            if worker is None:
+                return
+            with self._lock:
                 self._queue.popleft()
-                self._send(worker, job)
+            self._send(worker, job)
 
     def _pick_worker(self, job: _Job) -> _Worker | None:
         ready = [w for w in self._workers if w.ready]
@@ -346,7 +372,12 @@ class WorkerPool:
         if idle:
             return idle[0]
         starting = any(not w.ready for w in self._workers)
-        if len(self._workers) < self.jobs and not starting and self._broken is None:
+        if (
+            len(self._workers) < self.jobs
+            and not starting
+            and self._broken is None
+            and time.monotonic() >= self._retry_at
+        ):
             try:
                 self._start_worker()
             except Exception as exc:  # e.g. a script without the __main__ guard under spawn
@@ -362,14 +393,19 @@ class WorkerPool:
     def _start_worker(self) -> None:
         parent, child = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
-            target=_worker_main,
+            target=self._worker_target(),
             args=(child, self.options, self._before_check),
             name="verify-worker",
             daemon=True,
         )
         process.start()
         child.close()
-        self._workers.append(_Worker(process, parent, time.monotonic()))
+        with self._lock:
+            self._workers.append(_Worker(process, parent, time.monotonic()))
+
+    def _worker_target(self) -> Callable[[Connection, CheckOptions, BeforeCheck | None], None]:
+        """What a worker process runs (tests substitute one that fails to start)."""
+        return _worker_main
 
     def _send(self, worker: _Worker, job: _Job) -> None:
         if not worker.inflight:
@@ -377,7 +413,20 @@ class WorkerPool:
         worker.inflight.append(job)
         # If the worker died, its sentinel reports it and the job is handled there.
         with contextlib.suppress(OSError, ValueError):
-            worker.conn.send((job.task_id, job.task))
+            self._transmit(worker.conn, job)
+
+    def _transmit(self, conn: Connection, job: _Job) -> None:
+        """Write one task to a worker's pipe (the dispatcher thread, without the lock).
+
+        An in-memory asset's bytes go as a raw message after the task: pickling them would
+        copy the whole upload once more in each process.
+        """
+        task = job.task
+        if isinstance(task, BytesTask):
+            conn.send((job.task_id, dataclasses.replace(task, data=b"")))
+            conn.send_bytes(task.data)
+        else:
+            conn.send((job.task_id, task))
 
     def _wait_and_handle(self) -> None:
         objects: list[Any] = [self._wake_r]
@@ -397,6 +446,8 @@ class WorkerPool:
     def _wait_seconds(self) -> float | None:
         now = time.monotonic()
         deadlines = [w.started + START_TIMEOUT for w in self._workers if not w.ready]
+        if self._retry_at > now:
+            deadlines.append(self._retry_at)
         if self.timeout is not None:
             deadlines += [w.head_since + self.timeout for w in self._workers if w.inflight]
         if not deadlines:
@@ -417,6 +468,7 @@ class WorkerPool:
         if kind == "ready":
             worker.ready = True
             self._start_failures = 0
+            self._start_rounds = 0
         elif kind == "failed":
             self._broken = f"the worker could not start: {message[1]}"
             self._retire(worker, kill=True)
@@ -437,9 +489,7 @@ class WorkerPool:
             return
         worker.process.join(1.0)
         if not worker.ready:
-            self._start_failures += 1
-            if self._start_failures >= MAX_START_FAILURES:
-                self._broken = f"workers keep dying at start ({_death_reason(worker.process)})"
+            self._start_failed(f"the last one {_exit_reason(worker.process)}")
         if worker.inflight:
             job = worker.inflight.popleft()
             self._resolve(job, self._error(job, ErrorKind.CRASHED, _death_reason(worker.process)))
@@ -449,9 +499,7 @@ class WorkerPool:
         now = time.monotonic()
         for worker in list(self._workers):
             if not worker.ready and now - worker.started > START_TIMEOUT:
-                self._start_failures += 1
-                if self._start_failures >= MAX_START_FAILURES:
-                    self._broken = "workers did not start in time"
+                self._start_failed(f"the last one was not ready after {START_TIMEOUT:g} s")
                 self._retire(worker, kill=True)
             elif (
                 self.timeout is not None
@@ -466,10 +514,32 @@ class WorkerPool:
                 self._resolve(job, self._error(job, ErrorKind.TIMEOUT, message))
                 self._retire(worker, kill=True)
 
+    def _start_failed(self, last: str) -> None:
+        """A worker died or hung before it was ready: pause after a few, give up after a few
+        pauses. The inputs waiting meanwhile keep their place (their clocks have not
+        started); once the pool gives up, each gets an `internal` report saying why."""
+        self._start_failures += 1
+        if self._start_failures < MAX_START_FAILURES:
+            return
+        self._start_failures = 0
+        self._start_rounds += 1
+        backoff = self.start_backoff
+        if self._start_rounds <= len(backoff):
+            self._retry_at = time.monotonic() + backoff[self._start_rounds - 1]
+            return
+        attempts = MAX_START_FAILURES * self._start_rounds
+        pauses = " and ".join(f"{p:g} s" for p in backoff)
+        self._broken = (
+            f"no worker process could start: {attempts} in a row died or hung before they"
+            f" were ready, with pauses of {pauses} between rounds ({last});"
+            " the pool stopped trying"
+        )
+
     def _retire(self, worker: _Worker, kill: bool) -> None:
         """Remove a worker; the jobs queued behind its current one go back to the front."""
-        if worker in self._workers:
-            self._workers.remove(worker)
+        with self._lock:
+            if worker in self._workers:
+                self._workers.remove(worker)
         if kill and worker.process.is_alive():
             worker.process.kill()
         worker.process.join(5.0)
@@ -527,4 +597,5 @@ class WorkerPool:
             worker.inflight.clear()
             with contextlib.suppress(OSError):
                 worker.conn.close()
-        self._workers.clear()
+        with self._lock:
+            self._workers.clear()
