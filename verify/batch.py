@@ -11,14 +11,16 @@ import dataclasses
 import json
 import os
 import queue
+import stat
 import sys
 from collections.abc import Callable, Container, Iterable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
 from typing import BinaryIO
 
-from .core import CheckOptions, error_report
-from .inputs import Input, Selection, expand
+from .core import CheckOptions, error_report, too_large_message
+from .inputs import STDIN, Input, Selection, expand
+from .limits import Limits
 from .pool import BeforeCheck, WorkerPool
 from .reader import ErrorKind
 from .report import Report
@@ -90,11 +92,41 @@ def _submit(
         return
     if item.is_stdin:
         source = stdin if stdin is not None else sys.stdin.buffer
-        data = source.read(pool.options.limits.max_size + 1)
+        data = _read_stdin(source, pool.options.limits)
+        if isinstance(data, Report):
+            done.put((seq, dataclasses.replace(data, index=index)))
+            return
         future = pool.submit_bytes(data, name=item.path, index=index)
     else:
         future = pool.submit_path(item.path, index=index)
     future.add_done_callback(_deliver(done, seq))
+
+
+def _read_stdin(source: BinaryIO, limits: Limits) -> bytes | Report:
+    """Standard input's bytes, or its `too_large` report, decided here in the parent.
+
+    A regular file (`< upload.jpg`) is judged by its size without being read; a pipe is
+    read up to one byte past the limit, and that much is never sent on to a worker.
+    """
+    size = _regular_size(source)
+    if size is not None and size > limits.max_size:
+        return error_report(STDIN, ErrorKind.TOO_LARGE, too_large_message(size, limits), size)
+    data = source.read(limits.max_size + 1)
+    if len(data) > limits.max_size:
+        message = f"more than {limits.max_size} bytes, the limit (max_size); not read further"
+        return error_report(STDIN, ErrorKind.TOO_LARGE, message)
+    return data
+
+
+def _regular_size(source: BinaryIO) -> int | None:
+    """Bytes left to read when the stream is a regular file, else None (pipe, terminal)."""
+    try:
+        st = os.fstat(source.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return max(0, st.st_size - source.tell())
+    except (OSError, ValueError):  # a BytesIO (io.UnsupportedOperation), a closed stream
+        return None
 
 
 def _deliver(
