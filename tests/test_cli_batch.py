@@ -20,8 +20,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from verify.cli import main
-from verify.outcome import ExitCode
+from verify import CheckOptions
+from verify.cli import CheckArgs, ConfigError, main, run_check
+from verify.outcome import DEFAULT_FAIL_ON, ExitCode
+from verify.writers import OutputFormat
 
 ANCHORS = ["--trust-anchors", "samples/trust/anchors.pem"]
 REMOTE_URL = b"http://127.0.0.1:9/manifests/remote-manifest.c2pa"
@@ -94,6 +96,43 @@ def test_from_file_errors(run: Callable[..., Any], tmp_path: Path) -> None:
     assert run("check", "--from-file", str(tmp_path / "nope")).exit_code == ExitCode.USAGE
     assert run("check", "--from-file", "-", "-", stdin=b"").exit_code == ExitCode.USAGE
     assert run("check").exit_code == ExitCode.USAGE
+
+
+def test_settings_the_library_rejects_are_a_config_error(samples_dir: Path) -> None:
+    """Found by the first worker before any output: exit 2, nothing written."""
+    args = CheckArgs(
+        paths=(str(samples_dir / "captured.jpg"),),
+        fmt=OutputFormat.CSV,
+        output=None,
+        options=CheckOptions(trust_anchors_pem="not a certificate"),
+        fail_on=DEFAULT_FAIL_ON,
+        jobs=1,
+    )
+    out = io.StringIO()
+    with pytest.raises(ConfigError) as caught:
+        run_check(args, out)
+    assert caught.value.exit_code == ExitCode.USAGE
+    assert "rejects these settings" in caught.value.message
+    assert out.getvalue() == ""
+
+
+def test_the_batch_parent_never_loads_c2pa(samples_dir: Path, tmp_path: Path) -> None:
+    """Only the workers import the native library; the parent walks, feeds and writes."""
+    script = (
+        "import sys\n"
+        "from verify.cli import main\n"
+        "try:\n"
+        f"    main(['check', '-f', 'jsonl', '-o', {str(tmp_path / 'o.jsonl')!r},"
+        f" {str(samples_dir)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('c2pa' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.stdout.strip() == "False", result.stderr
+    assert len((tmp_path / "o.jsonl").read_text().splitlines()) > 20
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "1e400", "NaN"])

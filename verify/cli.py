@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING
 import click
 
 from .batch import recorded_paths, run_batch, trim_partial_line
-from .core import CheckOptions, Verifier
+from .core import CheckOptions
 from .inputs import DEFAULT_SELECTION, STDIN, Input, Selection, expand, read_list
 from .limits import DEFAULT_LIMITS, Limits, with_overrides
 from .options import Seconds, limit_option, max_depth_option, watermarks_option
@@ -124,10 +124,18 @@ def _validate(args: CheckArgs) -> None:
         raise click.UsageError("give at least one path, or --from-file LIST")
     if args.from_file == STDIN and STDIN in args.paths:
         raise click.UsageError("standard input cannot be both --from-file - and an asset (-)")
-    try:
-        Verifier(args.options)  # the workers build the same: fail here, once, as a usage error
-    except Exception as exc:
-        raise ConfigError(f"the c2pa library rejects these settings: {exc}") from exc
+
+
+def _start_pool(args: CheckArgs) -> WorkerPool:
+    """The workers, proven able to check before any output: settings the library rejects
+    are a configuration error (exit 2), found by the first worker as it builds its
+    Verifier, so this process never loads the library itself."""
+    pool = WorkerPool(args.options, jobs=args.jobs or default_jobs(), timeout=args.timeout)
+    why = pool.warm_up()
+    if why is not None:
+        pool.terminate()
+        raise ConfigError(f"the c2pa library rejects these settings: {why}")
+    return pool
 
 
 def _read_stdin_for_page(args: CheckArgs) -> bytes | None:
@@ -175,27 +183,25 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
         note = f", {bad} unreadable lines ignored" if bad else ""
         click.echo(f"c2pa-verify: resuming, {len(skip)} inputs already recorded{note}", err=True)
     tally = Tally(args.fail_on)
-    stdin = _read_stdin_for_page(args)
-    writer = make_writer(
-        args.fmt,
-        out,
-        single=args.fmt is OutputFormat.JSON and _single_document(args),
-        header=not append,
-        terminal=args.terminal,
-        page=_page_options(args, stdin),
-    )
-    ordered = args.ordered or not args.fmt.streams
-    progress = _progress_wanted(args, out)
     with ExitStack() as stack:
         listing = _open_list(args, stack)
-        pool = WorkerPool(args.options, jobs=args.jobs or default_jobs(), timeout=args.timeout)
+        pool = _start_pool(args)
         finished = False
         try:
-            with Progress(progress) as bar:
+            stdin = _read_stdin_for_page(args)
+            writer = make_writer(
+                args.fmt,
+                out,
+                single=args.fmt is OutputFormat.JSON and _single_document(args),
+                header=not append,
+                terminal=args.terminal,
+                page=_page_options(args, stdin),
+            )
+            with Progress(_progress_wanted(args, out)) as bar:
                 reports = run_batch(
                     pool,
                     _inputs(args, listing),
-                    ordered=ordered,
+                    ordered=args.ordered or not args.fmt.streams,
                     skip=skip,
                     stdin=None if stdin is None else io.BytesIO(stdin),
                 )

@@ -25,8 +25,10 @@ import multiprocessing
 import os
 import signal
 import socket
+import struct
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -62,6 +64,25 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except AttributeError:  # pragma: no cover - not on Linux
         return os.cpu_count() or 1
+
+
+def tiny_png() -> bytes:
+    """A 1x1 grey PNG: the warm-up asset that proves a worker can start and answer."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x80"))
+        + chunk(b"IEND", b"")
+    )
+
+
+WARM_UP_NAME = "warm-up.png"
 
 
 class PoolClosed(RuntimeError):
@@ -304,6 +325,26 @@ class WorkerPool:
             self.close()
         else:
             self.terminate()
+
+    def warm_up(self) -> str | None:
+        """Check one tiny asset through a worker: None when the pool can check, else why not.
+
+        A worker builds its Verifier (the c2pa Context with the trust settings) when it
+        starts, so settings the library rejects show here, once, and the calling process
+        never has to load the library itself.
+        """
+        rounds = MAX_START_FAILURES * (len(self.start_backoff) + 1)
+        # Starts, pauses, then the check itself (a tiny PNG: bounded here, whatever --timeout).
+        wait = rounds * START_TIMEOUT + sum(self.start_backoff) + START_TIMEOUT
+        try:
+            report = self.submit_bytes(tiny_png(), name=WARM_UP_NAME).result(wait)
+        except TimeoutError:
+            return "no answer from the worker pool"
+        if self._broken is not None:
+            return self._broken
+        if report.error is not None:
+            return report.error.message
+        return None
 
     @property
     def broken(self) -> str | None:
