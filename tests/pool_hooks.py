@@ -31,7 +31,7 @@ def slow(name: str) -> None:
     time.sleep(0.3)
 
 
-def die_at_start(conn: object, options: object, before_check: object) -> None:
+def die_at_start(*args: object) -> None:
     """A worker process target that exits before it is ready (a broken start)."""
-    del conn, options, before_check
+    del args
     os._exit(3)

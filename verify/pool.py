@@ -14,6 +14,10 @@ starts and reuses it. The pool guarantees what a batch or a service needs from h
 A dispatcher thread owns the workers and their pipes; callers only touch futures.
 Paths are pipelined a few deep per worker (the next task is already in the pipe while the
 current one runs); the clock of a task starts when the task before it finished.
+
+Each worker has two one-way pipes: tasks go down one (multiprocessing's framing, blocking
+writes), results come up the other, which the dispatcher reads without blocking, in bulk,
+from one persistent selector: a wake-up costs one read however many results are waiting.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ import dataclasses
 import math
 import multiprocessing
 import os
+import pickle
+import selectors
 import signal
 import socket
 import struct
@@ -33,7 +39,7 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
@@ -123,30 +129,66 @@ def run_task(verifier: Verifier, task: Task) -> Report:
     )
 
 
-def _worker_main(conn: Connection, options: CheckOptions, before_check: BeforeCheck | None) -> None:
+WorkerMain = Callable[[Connection, Connection, CheckOptions, "BeforeCheck | None"], None]
+
+
+def _worker_main(
+    tasks: Connection, results: Connection, options: CheckOptions, before_check: BeforeCheck | None
+) -> None:
     """Worker process: build one Verifier, then check tasks until told to stop."""
     # The parent decides when to stop: Ctrl-C in a terminal reaches the whole process group.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         verifier = Verifier(options)
     except Exception as exc:  # reported to the parent, which fails the pool's start
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        results.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    conn.send(("ready", os.getpid()))
+    results.send(("ready", os.getpid()))
     while True:
         try:
-            message = conn.recv()
+            message = tasks.recv()
             if message is None:
                 return
             task_id, task = message
             if isinstance(task, BytesTask):
                 # The payload follows as raw bytes (see WorkerPool._transmit).
-                task = dataclasses.replace(task, data=conn.recv_bytes())
+                task = dataclasses.replace(task, data=tasks.recv_bytes())
         except (EOFError, OSError):
             return
         if before_check is not None:
             before_check(task.name)
-        conn.send(("result", task_id, run_task(verifier, task)))
+        results.send(("result", task_id, run_task(verifier, task)))
+
+
+#: Bytes read from a result pipe at once (results are a few KB; larger ones take reads).
+#: Read into one reused buffer: os.read(fd, n) would allocate n bytes per call.
+_READ_SIZE = 1 << 16
+_SIZE = struct.Struct("!i")
+_LARGE_SIZE = struct.Struct("!Q")
+
+
+def _take_messages(buffer: bytearray) -> list[Any]:
+    """Unpickle every whole message in `buffer` (multiprocessing's framing: a signed 4-byte
+    size, or -1 then an 8-byte size) and remove them from it; a partial one stays."""
+    messages = []
+    pos = 0
+    end_of_data = len(buffer)
+    while end_of_data - pos >= _SIZE.size:
+        (size,) = _SIZE.unpack_from(buffer, pos)
+        start = pos + _SIZE.size
+        if size == -1:
+            if end_of_data - start < _LARGE_SIZE.size:
+                break
+            (size,) = _LARGE_SIZE.unpack_from(buffer, start)
+            start += _LARGE_SIZE.size
+        end = start + size
+        if end > end_of_data:
+            break
+        messages.append(pickle.loads(buffer[start:end]))
+        pos = end
+    if pos:
+        del buffer[:pos]
+    return messages
 
 
 @dataclass
@@ -157,16 +199,20 @@ class _Job:
     task_id: int = 0
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: BaseProcess
-    conn: Connection
+    #: The parent's ends: tasks are sent on one, results read (non-blocking) from the other.
+    tasks: Connection
+    results: Connection
     started: float
     ready: bool = False
     inflight: deque[_Job] = dataclasses.field(default_factory=deque)
     #: When the job at the head of `inflight` started (monotonic seconds).
     head_since: float = 0.0
     done: int = 0
+    #: Result bytes read but not yet a whole message.
+    pending: bytearray = dataclasses.field(default_factory=bytearray)
 
 
 def _default_context() -> Any:
@@ -252,6 +298,10 @@ class WorkerPool:
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
         self._wake_w.setblocking(False)
+        self._scratch = memoryview(bytearray(_READ_SIZE))
+        # Registered once per worker, not rebuilt per wait as connection.wait() does.
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._wake_r, selectors.EVENT_READ, None)
         self._thread = threading.Thread(target=self._run, name="verify-pool", daemon=True)
         self._thread.start()
 
@@ -372,6 +422,7 @@ class WorkerPool:
         finally:
             self._shutdown_workers()
             self._fail_all("the worker pool was shut down before this input was checked")
+            self._selector.close()
             self._wake_r.close()
             self._wake_w.close()
 
@@ -432,19 +483,27 @@ class WorkerPool:
         return min(open_, key=lambda w: len(w.inflight))
 
     def _start_worker(self) -> None:
-        parent, child = self._ctx.Pipe(duplex=True)
+        task_reader, task_writer = self._ctx.Pipe(duplex=False)
+        result_reader, result_writer = self._ctx.Pipe(duplex=False)
         process = self._ctx.Process(
             target=self._worker_target(),
-            args=(child, self.options, self._before_check),
+            args=(task_reader, result_writer, self.options, self._before_check),
             name="verify-worker",
             daemon=True,
         )
-        process.start()
-        child.close()
+        try:
+            process.start()
+        finally:
+            task_reader.close()
+            result_writer.close()
+        os.set_blocking(result_reader.fileno(), False)
+        worker = _Worker(process, task_writer, result_reader, time.monotonic())
+        self._selector.register(result_reader.fileno(), selectors.EVENT_READ, (worker, False))
+        self._selector.register(process.sentinel, selectors.EVENT_READ, (worker, True))
         with self._lock:
-            self._workers.append(_Worker(process, parent, time.monotonic()))
+            self._workers.append(worker)
 
-    def _worker_target(self) -> Callable[[Connection, CheckOptions, BeforeCheck | None], None]:
+    def _worker_target(self) -> WorkerMain:
         """What a worker process runs (tests substitute one that fails to start)."""
         return _worker_main
 
@@ -454,7 +513,7 @@ class WorkerPool:
         worker.inflight.append(job)
         # If the worker died, its sentinel reports it and the job is handled there.
         with contextlib.suppress(OSError, ValueError):
-            self._transmit(worker.conn, job)
+            self._transmit(worker.tasks, job)
 
     def _transmit(self, conn: Connection, job: _Job) -> None:
         """Write one task to a worker's pipe (the dispatcher thread, without the lock).
@@ -470,19 +529,23 @@ class WorkerPool:
             conn.send((job.task_id, task))
 
     def _wait_and_handle(self) -> None:
-        objects: list[Any] = [self._wake_r]
-        for w in self._workers:
-            objects.extend((w.conn, w.process.sentinel))
-        ready = set(wait(objects, self._wait_seconds()))
-        if self._wake_r in ready:
-            with contextlib.suppress(BlockingIOError, OSError):
-                while self._wake_r.recv(4096):
-                    pass
-        for w in list(self._workers):
-            if w.conn in ready:
-                self._receive(w)
-            if w in self._workers and w.process.sentinel in ready:
-                self._on_death(w)
+        events = self._selector.select(self._wait_seconds())
+        died: list[_Worker] = []
+        for key, _ in events:
+            if key.data is None:
+                with contextlib.suppress(BlockingIOError, OSError):
+                    while self._wake_r.recv(4096):
+                        pass
+                continue
+            worker, death = key.data
+            if death:
+                died.append(worker)
+            elif worker in self._workers:  # not retired by an earlier event of this round
+                self._receive(worker)
+        # Results first (above), then deaths: what a worker sent before it died counts.
+        for worker in died:
+            if worker in self._workers:
+                self._on_death(worker)
 
     def _wait_seconds(self) -> float | None:
         now = time.monotonic()
@@ -497,12 +560,36 @@ class WorkerPool:
         return min(MAX_WAIT, max(0.0, min(deadlines) - now))
 
     def _receive(self, worker: _Worker) -> None:
-        try:
-            while worker.conn.poll():
-                message = worker.conn.recv()
-                self._on_message(worker, message)
-        except (EOFError, OSError):
+        if self._drain(worker):
             self._on_death(worker)
+
+    def _drain(self, worker: _Worker) -> bool:
+        """Handle every whole message waiting in the worker's result pipe; True at its end
+        (the worker exited)."""
+        ended = False
+        scratch = self._scratch
+        try:
+            while True:
+                n = os.readv(worker.results.fileno(), (scratch,))
+                if not n:
+                    ended = True
+                    break
+                worker.pending += scratch[:n]
+                if n < _READ_SIZE:
+                    break  # the pipe is empty now: spare the read that would say so
+        except BlockingIOError:
+            pass
+        except (OSError, ValueError):  # closed under us: the same as its end
+            ended = True
+        try:
+            messages = _take_messages(worker.pending)
+        except Exception:  # a message that does not unpickle: the worker is not sane
+            messages, ended = [], True
+        for message in messages:
+            if worker not in self._workers:
+                break  # retired by an earlier message ("failed")
+            self._on_message(worker, message)
+        return ended
 
     def _on_message(self, worker: _Worker, message: tuple[Any, ...]) -> None:
         kind = message[0]
@@ -523,9 +610,8 @@ class WorkerPool:
 
     def _on_death(self, worker: _Worker) -> None:
         # Results the worker sent before it died are still in the pipe: keep them.
-        with contextlib.suppress(EOFError, OSError):
-            while worker.conn.poll():
-                self._on_message(worker, worker.conn.recv())
+        if worker in self._workers:
+            self._drain(worker)
         if worker not in self._workers:
             return
         worker.process.join(1.0)
@@ -584,13 +670,20 @@ class WorkerPool:
         if kill and worker.process.is_alive():
             worker.process.kill()
         worker.process.join(5.0)
-        with contextlib.suppress(OSError):
-            worker.conn.close()
+        self._close_pipes(worker)
         with contextlib.suppress(ValueError):
             worker.process.close()
         with self._lock:
             self._queue.extendleft(reversed(worker.inflight))
         worker.inflight.clear()
+
+    def _close_pipes(self, worker: _Worker) -> None:
+        for key in list(self._selector.get_map().values()):
+            if key.data is not None and key.data[0] is worker:
+                self._selector.unregister(key.fileobj)
+        for conn in (worker.tasks, worker.results):
+            with contextlib.suppress(OSError):
+                conn.close()
 
     def _error(self, job: _Job, kind: ErrorKind, message: str) -> Report:
         return error_report(job.task.name, kind, message)
@@ -622,7 +715,7 @@ class WorkerPool:
         for worker in self._workers:
             with contextlib.suppress(OSError, ValueError):
                 if not self._abort:
-                    worker.conn.send(None)
+                    worker.tasks.send(None)
         deadline = time.monotonic() + 5.0
         for worker in self._workers:
             if self._abort:
@@ -636,7 +729,6 @@ class WorkerPool:
                 why = "the worker pool was shut down before this input was checked"
                 self._resolve(job, self._error(job, ErrorKind.INTERNAL, why))
             worker.inflight.clear()
-            with contextlib.suppress(OSError):
-                worker.conn.close()
+            self._close_pipes(worker)
         with self._lock:
             self._workers.clear()
