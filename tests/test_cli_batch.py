@@ -316,6 +316,31 @@ def test_remote_manifest_that_never_answers_times_out(
     assert kinds == {"hangs.jpg": "timeout", "fine.jpg": None}
 
 
+def test_records_are_written_while_the_runner_waits(
+    run: Callable[..., Any], tmp_path: Path, samples_dir: Path, silent_server: int
+) -> None:
+    """Records already complete are in the -o file while a slow input is still running."""
+    url = f"http://127.0.0.1:{silent_server}/m/".encode()
+    url += b"x" * (len(REMOTE_URL) - len(url) - 5) + b".c2pa"
+    data = (samples_dir / "remote-manifest.jpg").read_bytes()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "zz-hangs.jpg").write_bytes(data.replace(REMOTE_URL, url))
+    for name in ("a.jpg", "b.jpg", "c.jpg"):
+        shutil.copy(samples_dir / "captured.jpg", tmp_path / "in" / name)
+    out = tmp_path / "out.jsonl"
+    args = ("check", "-f", "jsonl", "-o", str(out), "--allow-network", "--timeout", "12")
+    runner = threading.Thread(target=run, args=(*args, "--jobs", "1", str(tmp_path / "in")))
+    runner.start()
+    lines = 0
+    while runner.is_alive() and lines < 3:
+        time.sleep(0.05)
+        lines = out.read_bytes().count(b"\n") if out.exists() else 0
+    waiting = runner.is_alive()  # still on the hanging input: its timeout has not come
+    runner.join(60)
+    assert lines == 3 and waiting
+    assert len(records(out.read_text())) == 4
+
+
 def test_progress_on_a_terminal(samples_dir: Path, tmp_path: Path) -> None:
     """With stderr on a terminal a progress display is drawn there; stdout stays clean JSONL."""
     master, slave = os.openpty()

@@ -37,11 +37,14 @@ def run_batch(
     ordered: bool = False,
     skip: Container[str] = frozenset(),
     stdin: BinaryIO | None = None,
+    on_idle: Callable[[], None] | None = None,
 ) -> Iterator[Report]:
     """Check every input with the pool; yield exactly one report per input not skipped.
 
     An input's `index` is its position in `inputs`, counting skipped ones, so indexes
-    stay those of the full input list.
+    stay those of the full input list. `on_idle` is called whenever the runner is about to
+    wait for a result, every report yielded so far having been handled (the CLI flushes
+    its output there: once per burst of results rather than once per record).
     """
     done: queue.SimpleQueue[tuple[int, Report]] = queue.SimpleQueue()
     window = max(pool.max_pending, ORDERED_WINDOW) if ordered else pool.max_pending
@@ -51,6 +54,8 @@ def run_batch(
 
     def collect(block: bool) -> Iterator[Report]:
         nonlocal given
+        if block and on_idle is not None and done.empty():
+            on_idle()
         try:
             seq, report = done.get(block=block)
         except queue.Empty:

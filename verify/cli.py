@@ -204,6 +204,9 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
                     ordered=args.ordered or not args.fmt.streams,
                     skip=skip,
                     stdin=None if stdin is None else io.BytesIO(stdin),
+                    # Records reach the file whenever the runner waits for a result, not
+                    # in a write per record (Ctrl-C loses none: closing the file flushes).
+                    on_idle=out.flush if args.fmt.streams else None,
                 )
                 for report in reports:
                     tally.add(report)

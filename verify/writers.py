@@ -1,8 +1,9 @@
 """Output formats: each writes a stream of reports to a text file as they arrive.
 
 text, json and html are for people and single documents (the CLI keeps them in input
-order); jsonl and csv are for pipelines: one record per line, flushed as each report
-completes. text is drawn in colour (`rich`) when it goes to a terminal.
+order); jsonl and csv are for pipelines: one record per line, written as each report
+completes (the CLI flushes whenever it waits for the next result, and at the end). text
+is drawn in colour (`rich`) when it goes to a terminal.
 """
 
 from __future__ import annotations
@@ -82,7 +83,6 @@ class JsonlWriter:
 
     def write(self, report: Report) -> None:
         self.out.write(report_to_json(report) + "\n")
-        self.out.flush()
 
     def finish(self) -> None:
         self.out.flush()
@@ -96,7 +96,6 @@ class CsvWriter:
 
     def write(self, report: Report) -> None:
         self.out.write(report_to_csv_line(report))
-        self.out.flush()
 
     def finish(self) -> None:
         self.out.flush()
