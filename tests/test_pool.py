@@ -223,3 +223,16 @@ def test_start_failures_give_up_after_the_last_round(samples_dir: Path) -> None:
         message = report.error.message
         assert "no worker process could start: 9 in a row" in message
         assert "exited with status 3" in message and "0.05 s and 0.1 s" in message
+
+
+def test_render_runs_for_worker_and_pool_reports(assets: Path) -> None:
+    """`render` shapes every result: checked in the worker, timed out in the pool alike."""
+    with WorkerPool(
+        jobs=1, timeout=2, before_check=pool_hooks.misbehave, render=pool_hooks.describe
+    ) as pool:
+        assert pool.warm_up() is None  # the warm-up still sees a whole report
+        futures = [
+            pool.submit_path(assets / n, index=i) for i, n in enumerate(["ok-1.jpg", "hang.jpg"])
+        ]
+        results = [f.result(WAIT) for f in futures]
+    assert results == [("ok-1.jpg", 0, None), ("hang.jpg", 1, "timeout")]

@@ -14,14 +14,13 @@ import queue
 import stat
 import sys
 from collections.abc import Callable, Container, Iterable, Iterator
-from concurrent.futures import Future
 from pathlib import Path
 from typing import BinaryIO
 
 from .core import CheckOptions, error_report, too_large_message
 from .inputs import STDIN, Input, Selection, expand
 from .limits import Limits
-from .pool import BeforeCheck, WorkerPool
+from .pool import BeforeCheck, BytesTask, PathTask, R, Task, WorkerPool
 from .reader import ErrorKind
 from .report import Report
 from .textsafe import valid_unicode
@@ -31,28 +30,29 @@ ORDERED_WINDOW = 1024
 
 
 def run_batch(
-    pool: WorkerPool,
+    pool: WorkerPool[R],
     inputs: Iterable[Input],
     *,
     ordered: bool = False,
     skip: Container[str] = frozenset(),
     stdin: BinaryIO | None = None,
     on_idle: Callable[[], None] | None = None,
-) -> Iterator[Report]:
-    """Check every input with the pool; yield exactly one report per input not skipped.
+) -> Iterator[R]:
+    """Check every input with the pool; yield exactly one report per input not skipped
+    (or what the pool's `render` makes of it).
 
     An input's `index` is its position in `inputs`, counting skipped ones, so indexes
     stay those of the full input list. `on_idle` is called whenever the runner is about to
     wait for a result, every report yielded so far having been handled (the CLI flushes
     its output there: once per burst of results rather than once per record).
     """
-    done: queue.SimpleQueue[tuple[int, Report]] = queue.SimpleQueue()
+    done: queue.SimpleQueue[tuple[int, R]] = queue.SimpleQueue()
     window = max(pool.max_pending, ORDERED_WINDOW) if ordered else pool.max_pending
-    held: dict[int, Report] = {}
+    held: dict[int, R] = {}
     sent = 0
     given = 0
 
-    def collect(block: bool) -> Iterator[Report]:
+    def collect(block: bool) -> Iterator[R]:
         nonlocal given
         if block and on_idle is not None and done.empty():
             on_idle()
@@ -83,28 +83,29 @@ def run_batch(
 
 
 def _submit(
-    pool: WorkerPool,
+    pool: WorkerPool[R],
     item: Input,
     *,
     index: int,
     seq: int,
-    done: queue.SimpleQueue[tuple[int, Report]],
+    done: queue.SimpleQueue[tuple[int, R]],
     stdin: BinaryIO | None,
 ) -> None:
     if item.unreadable is not None:
         report = error_report(item.path, ErrorKind.UNREADABLE, item.unreadable)
-        done.put((seq, dataclasses.replace(report, index=index)))
+        done.put((seq, pool.render(dataclasses.replace(report, index=index))))
         return
+    task: Task
     if item.is_stdin:
         source = stdin if stdin is not None else sys.stdin.buffer
         data = _read_stdin(source, pool.options.limits)
         if isinstance(data, Report):
-            done.put((seq, dataclasses.replace(data, index=index)))
+            done.put((seq, pool.render(dataclasses.replace(data, index=index))))
             return
-        future = pool.submit_bytes(data, name=item.path, index=index)
+        task = BytesTask(data, item.path)
     else:
-        future = pool.submit_path(item.path, index=index)
-    future.add_done_callback(_deliver(done, seq))
+        task = PathTask(item.path, item.path)
+    pool.enqueue(task, index, _deliver(done, seq))
 
 
 def _read_stdin(source: BinaryIO, limits: Limits) -> bytes | Report:
@@ -134,11 +135,9 @@ def _regular_size(source: BinaryIO) -> int | None:
         return None
 
 
-def _deliver(
-    done: queue.SimpleQueue[tuple[int, Report]], seq: int
-) -> Callable[[Future[Report]], None]:
-    def put(future: Future[Report]) -> None:
-        done.put((seq, future.result()))
+def _deliver(done: queue.SimpleQueue[tuple[int, R]], seq: int) -> Callable[[R], None]:
+    def put(value: R) -> None:
+        done.put((seq, value))
 
     return put
 
@@ -210,7 +209,9 @@ def verify_many(
     """
     args = (os.fspath(i) for i in inputs)
     items = expand(args, selection) if selection is not None else expand(args)
-    pool = WorkerPool(options, jobs=jobs, timeout=timeout, before_check=before_check)
+    pool: WorkerPool[Report] = WorkerPool(
+        options, jobs=jobs, timeout=timeout, before_check=before_check
+    )
     finished = False
     try:
         yield from run_batch(pool, items, ordered=ordered)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -21,12 +21,12 @@ from .inputs import DEFAULT_SELECTION, STDIN, Input, Selection, expand, read_lis
 from .limits import DEFAULT_LIMITS, Limits, with_overrides
 from .options import Seconds, limit_option, max_depth_option, watermarks_option
 from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
-from .pool import WorkerPool, default_jobs
+from .pool import R, Render, WorkerPool, default_jobs, unchanged
 from .progress import Progress
 from .server.command import serve
 from .trust.cli import TrustArgs, resolve_check_trust, trust_group, trust_options
 from .visuals import DEFAULT_VISUAL_LIMITS, VisualLimits
-from .writers import OutputFormat, make_writer
+from .writers import LineRender, OutputFormat, ReportWriter, make_line_writer, make_writer
 
 if TYPE_CHECKING:
     from .html_report import PageOptions
@@ -126,16 +126,32 @@ def _validate(args: CheckArgs) -> None:
         raise click.UsageError("standard input cannot be both --from-file - and an asset (-)")
 
 
-def _start_pool(args: CheckArgs) -> WorkerPool:
+def _start_pool(args: CheckArgs, render: Render[R]) -> WorkerPool[R]:
     """The workers, proven able to check before any output: settings the library rejects
     are a configuration error (exit 2), found by the first worker as it builds its
     Verifier, so this process never loads the library itself."""
-    pool = WorkerPool(args.options, jobs=args.jobs or default_jobs(), timeout=args.timeout)
+    pool = WorkerPool(
+        args.options, jobs=args.jobs or default_jobs(), timeout=args.timeout, render=render
+    )
     why = pool.warm_up()
     if why is not None:
         pool.terminate()
         raise ConfigError(f"the c2pa library rejects these settings: {why}")
     return pool
+
+
+@contextmanager
+def _running(pool: WorkerPool[Any]) -> Iterator[None]:
+    """Close the pool after a whole run; stop it at once if the run ends early (Ctrl-C)."""
+    finished = False
+    try:
+        yield
+        finished = True
+    finally:
+        if finished:
+            pool.close()
+        else:
+            pool.terminate()
 
 
 def _read_stdin_for_page(args: CheckArgs) -> bytes | None:
@@ -171,6 +187,62 @@ def _progress_wanted(args: CheckArgs, out: IO[str]) -> bool:
     return Progress.wanted() and not (out is sys.stdout and stdout_is_terminal())
 
 
+def _stream_records(
+    args: CheckArgs,
+    out: IO[str],
+    inputs: Iterator[Input],
+    skip: set[str],
+    tally: Tally,
+    *,
+    append: bool,
+) -> ReportWriter:
+    """jsonl/csv: the workers render each record's line and the facts counted of it; this
+    process only writes and counts (it never unpickles or serializes a whole report)."""
+    pool = _start_pool(args, LineRender(args.fmt, args.fail_on))
+    with _running(pool):
+        writer = make_line_writer(args.fmt, out, header=not append)
+        with Progress(_progress_wanted(args, out)) as bar:
+            # Records reach the file whenever the runner waits for a result, not in a
+            # write per record (Ctrl-C loses none: closing the file flushes it).
+            for record in run_batch(
+                pool, inputs, ordered=args.ordered, skip=skip, on_idle=out.flush
+            ):
+                facts = record.facts
+                tally.count(facts)
+                writer.write_line(record.line)
+                bar.step(checked=facts.error_kind is None)
+    return writer
+
+
+def _write_reports(
+    args: CheckArgs, out: IO[str], inputs: Iterator[Input], skip: set[str], tally: Tally
+) -> ReportWriter:
+    """text, json, html: whole reports, in input order."""
+    pool = _start_pool(args, unchanged)
+    with _running(pool):
+        stdin = _read_stdin_for_page(args)
+        writer = make_writer(
+            args.fmt,
+            out,
+            single=args.fmt is OutputFormat.JSON and _single_document(args),
+            terminal=args.terminal,
+            page=_page_options(args, stdin),
+        )
+        with Progress(_progress_wanted(args, out)) as bar:
+            reports = run_batch(
+                pool,
+                inputs,
+                ordered=True,
+                skip=skip,
+                stdin=None if stdin is None else io.BytesIO(stdin),
+            )
+            for report in reports:
+                tally.add(report)
+                writer.write(report)
+                bar.advance(report)
+    return writer
+
+
 def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCode:
     """Check every input, write reports to `out`, return the exit code.
 
@@ -183,41 +255,13 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
         note = f", {bad} unreadable lines ignored" if bad else ""
         click.echo(f"c2pa-verify: resuming, {len(skip)} inputs already recorded{note}", err=True)
     tally = Tally(args.fail_on)
+    writer: ReportWriter
     with ExitStack() as stack:
         listing = _open_list(args, stack)
-        pool = _start_pool(args)
-        finished = False
-        try:
-            stdin = _read_stdin_for_page(args)
-            writer = make_writer(
-                args.fmt,
-                out,
-                single=args.fmt is OutputFormat.JSON and _single_document(args),
-                header=not append,
-                terminal=args.terminal,
-                page=_page_options(args, stdin),
-            )
-            with Progress(_progress_wanted(args, out)) as bar:
-                reports = run_batch(
-                    pool,
-                    _inputs(args, listing),
-                    ordered=args.ordered or not args.fmt.streams,
-                    skip=skip,
-                    stdin=None if stdin is None else io.BytesIO(stdin),
-                    # Records reach the file whenever the runner waits for a result, not
-                    # in a write per record (Ctrl-C loses none: closing the file flushes).
-                    on_idle=out.flush if args.fmt.streams else None,
-                )
-                for report in reports:
-                    tally.add(report)
-                    writer.write(report)
-                    bar.advance(report)
-            finished = True
-        finally:
-            if finished:
-                pool.close()
-            else:
-                pool.terminate()
+        if args.fmt.streams:
+            writer = _stream_records(args, out, _inputs(args, listing), skip, tally, append=append)
+        else:
+            writer = _write_reports(args, out, _inputs(args, listing), skip, tally)
     writer.finish()
     if tally.total == 0 and not skip:
         click.echo("c2pa-verify: no media files found in the given paths", err=True)

@@ -3,7 +3,8 @@
 Each worker builds one :class:`~verify.core.Verifier` (one native c2pa Context) when it
 starts and reuses it. The pool guarantees what a batch or a service needs from hostile input:
 
-- every submission resolves to a :class:`~verify.report.Report`, never to an exception;
+- every submission resolves to a :class:`~verify.report.Report` (or, with ``render``, to
+  what it makes of one, in the worker), never to an exception;
 - an asset that takes longer than ``timeout`` seconds gets a ``timeout`` report and its
   worker is killed and replaced;
 - a worker that dies (native crash, out of memory, killed) gets a ``crashed`` report for
@@ -41,7 +42,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from .core import CheckOptions, Verifier, error_report
 from .reader import ErrorKind
@@ -50,6 +51,18 @@ from .report import Report
 #: A callable run in the worker with the input's name before each check. A test hook: it
 #: lets tests force a hang or a crash on chosen inputs. Must be picklable (module level).
 BeforeCheck = Callable[[str], None]
+
+R = TypeVar("R")
+#: What a pool makes of each report, in the worker (and in the parent for the reports it
+#: makes itself: timeouts, crashes). Must be picklable. The batch CLI renders the output
+#: line there, so the parent neither unpickles whole reports nor serializes them.
+Render = Callable[[Report], R]
+
+
+def unchanged(report: Report) -> Report:
+    """The default render: the report itself."""
+    return report
+
 
 #: Paths sent ahead to one worker (bytes payloads are only sent to an idle worker).
 PIPELINE_DEPTH = 4
@@ -129,11 +142,20 @@ def run_task(verifier: Verifier, task: Task) -> Report:
     )
 
 
-WorkerMain = Callable[[Connection, Connection, CheckOptions, "BeforeCheck | None"], None]
+WorkerMain = Callable[..., None]
+
+# Tasks travel as plain tuples, which pickle several times faster than dataclasses:
+# (task_id, index, rendered, kind, path or name, display or media type, sidecar).
+_PATH = 0
+_BYTES = 1
 
 
 def _worker_main(
-    tasks: Connection, results: Connection, options: CheckOptions, before_check: BeforeCheck | None
+    tasks: Connection,
+    results: Connection,
+    options: CheckOptions,
+    before_check: BeforeCheck | None,
+    render: Render[Any] = unchanged,
 ) -> None:
     """Worker process: build one Verifier, then check tasks until told to stop."""
     # The parent decides when to stop: Ctrl-C in a terminal reaches the whole process group.
@@ -145,19 +167,25 @@ def _worker_main(
         return
     results.send(("ready", os.getpid()))
     while True:
+        task: Task
         try:
             message = tasks.recv()
             if message is None:
                 return
-            task_id, task = message
-            if isinstance(task, BytesTask):
-                # The payload follows as raw bytes (see WorkerPool._transmit).
-                task = dataclasses.replace(task, data=tasks.recv_bytes())
+            task_id, index, rendered, kind, first, second, sidecar = message
+            if kind == _PATH:
+                task = PathTask(first, second)
+            else:  # the payload follows as raw bytes (see WorkerPool._transmit)
+                task = BytesTask(tasks.recv_bytes(), first, second, sidecar)
         except (EOFError, OSError):
             return
         if before_check is not None:
             before_check(task.name)
-        results.send(("result", task_id, run_task(verifier, task)))
+        report = run_task(verifier, task)
+        if index is not None:
+            # Just built and held by nothing else: set in place, sparing a copy per input.
+            object.__setattr__(report, "index", index)
+        results.send(("result", task_id, render(report) if rendered else report))
 
 
 #: Bytes read from a result pipe at once (results are a few KB; larger ones take reads).
@@ -191,12 +219,39 @@ def _take_messages(buffer: bytearray) -> list[Any]:
     return messages
 
 
-@dataclass
 class _Job:
-    task: Task
-    index: int | None
-    future: Future[Report]
-    task_id: int = 0
+    """One submission: its task, where its result goes, and whether the worker renders it."""
+
+    __slots__ = ("deliver", "index", "rendered", "resolved", "task", "task_id")
+
+    def __init__(
+        self,
+        task: Task,
+        index: int | None,
+        deliver: Callable[[Any], None],
+        rendered: bool,
+        task_id: int,
+    ) -> None:
+        self.task = task
+        self.index = index
+        self.deliver = deliver
+        self.rendered = rendered
+        self.task_id = task_id
+        self.resolved = False
+
+    def message(self) -> tuple[Any, ...]:
+        task = self.task
+        if isinstance(task, PathTask):
+            return (self.task_id, self.index, self.rendered, _PATH, task.path, task.display, None)
+        return (
+            self.task_id,
+            self.index,
+            self.rendered,
+            _BYTES,
+            task.name,
+            task.media_type,
+            task.sidecar,
+        )
 
 
 @dataclass(eq=False)
@@ -244,7 +299,15 @@ def _death_reason(process: BaseProcess) -> str:
     return f"the worker process {_exit_reason(process)} while checking this input"
 
 
-class WorkerPool:
+def _settle(future: Future[Any]) -> Callable[[Any], None]:
+    def deliver(value: Any) -> None:
+        if not future.done():
+            future.set_result(value)
+
+    return deliver
+
+
+class WorkerPool(Generic[R]):
     """N worker processes, each with its own Verifier; futures that always give a Report.
 
     ``jobs`` workers at most (default: the CPUs this process may run on), started on
@@ -252,11 +315,36 @@ class WorkerPool:
     submissions at most before submit blocks (default: 8 per worker, twice the pipeline).
     ``before_check`` is a test hook run in the worker before each check. ``start_method``
     overrides the multiprocessing start method (default: forkserver where available, else
-    spawn).
+    spawn). ``render`` turns each report into what the futures give, in the worker.
     """
 
     #: Pauses between rounds of start failures (a class attribute so tests can shorten it).
     start_backoff: tuple[float, ...] = START_BACKOFF
+
+    @overload
+    def __init__(
+        self: WorkerPool[Report],
+        options: CheckOptions | None = None,
+        *,
+        jobs: int | None = None,
+        timeout: float | None = 30.0,
+        max_pending: int | None = None,
+        before_check: BeforeCheck | None = None,
+        start_method: str | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: WorkerPool[R],
+        options: CheckOptions | None = None,
+        *,
+        jobs: int | None = None,
+        timeout: float | None = 30.0,
+        max_pending: int | None = None,
+        before_check: BeforeCheck | None = None,
+        start_method: str | None = None,
+        render: Render[R],
+    ) -> None: ...
 
     def __init__(
         self,
@@ -267,6 +355,7 @@ class WorkerPool:
         max_pending: int | None = None,
         before_check: BeforeCheck | None = None,
         start_method: str | None = None,
+        render: Render[Any] = unchanged,
     ) -> None:
         if jobs is not None and jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
@@ -280,6 +369,7 @@ class WorkerPool:
         if self.max_pending < 1:
             raise ValueError("max_pending must be at least 1")
         self._before_check = before_check
+        self._render: Render[R] = render
         self._ctx: Any = (
             multiprocessing.get_context(start_method) if start_method else _default_context()
         )
@@ -309,7 +399,7 @@ class WorkerPool:
 
     def submit_path(
         self, path: str | os.PathLike[str], index: int | None = None, display: str | None = None
-    ) -> Future[Report]:
+    ) -> Future[R]:
         """Queue a file; blocks while `max_pending` submissions are unresolved."""
         name = os.fspath(path)
         return self._submit(PathTask(name, display if display is not None else name), index)
@@ -321,30 +411,43 @@ class WorkerPool:
         media_type: str | None = None,
         index: int | None = None,
         sidecar: bytes | None = None,
-    ) -> Future[Report]:
+    ) -> Future[R]:
         """Queue an in-memory asset; blocks while `max_pending` submissions are unresolved."""
         return self._submit(BytesTask(data, name, media_type, sidecar), index)
 
-    def _submit(self, task: Task, index: int | None) -> Future[Report]:
+    def _submit(self, task: Task, index: int | None) -> Future[R]:
+        future: Future[R] = Future()
+        self.enqueue(task, index, _settle(future))
+        return future
+
+    def enqueue(self, task: Task, index: int | None, deliver: Callable[[R], None]) -> None:
+        """Queue a task whose result is handed to `deliver` (the batch runner's way in:
+        no future per input). `deliver` runs on the dispatcher thread and must not block.
+        Blocks while `max_pending` submissions are unresolved."""
+        self._enqueue(task, index, deliver, rendered=True)
+
+    def _enqueue(
+        self, task: Task, index: int | None, deliver: Callable[[Any], None], rendered: bool
+    ) -> None:
         if self._closing:
             raise PoolClosed("the pool is closed")
         self._slots.acquire()
-        future: Future[Report] = Future()
-        job = _Job(task, index, future)
         with self._lock:
             if self._closing:
                 self._slots.release()
                 raise PoolClosed("the pool is closed")
             self._next_id += 1
-            job.task_id = self._next_id
             idle = not self._queue
-            self._queue.append(job)
+            self._queue.append(_Job(task, index, deliver, rendered, self._next_id))
         # A queue that already holds work needs no wake-up: the dispatcher could not place
         # its head, and jobs are placed in order, so it waits for a worker event anyway.
         # Sparing the wake-up per input saves a syscall and a dispatcher pass each.
         if idle:
             self._wake()
-        return future
+
+    def render(self, report: Report) -> R:
+        """What the pool makes of a report built outside it (the batch runner's own)."""
+        return self._render(report)
 
     def close(self, timeout: float | None = None) -> None:
         """Finish what was submitted, then stop the workers.
@@ -367,7 +470,7 @@ class WorkerPool:
         self._wake()
         self._thread.join(10.0)
 
-    def __enter__(self) -> WorkerPool:
+    def __enter__(self) -> WorkerPool[R]:
         return self
 
     def __exit__(self, exc_type: object, *_: object) -> None:
@@ -386,8 +489,10 @@ class WorkerPool:
         rounds = MAX_START_FAILURES * (len(self.start_backoff) + 1)
         # Starts, pauses, then the check itself (a tiny PNG: bounded here, whatever --timeout).
         wait = rounds * START_TIMEOUT + sum(self.start_backoff) + START_TIMEOUT
+        future: Future[Report] = Future()
+        self._enqueue(BytesTask(tiny_png(), WARM_UP_NAME), None, _settle(future), rendered=False)
         try:
-            report = self.submit_bytes(tiny_png(), name=WARM_UP_NAME).result(wait)
+            report = future.result(wait)
         except TimeoutError:
             return "no answer from the worker pool"
         if self._broken is not None:
@@ -487,7 +592,7 @@ class WorkerPool:
         result_reader, result_writer = self._ctx.Pipe(duplex=False)
         process = self._ctx.Process(
             target=self._worker_target(),
-            args=(task_reader, result_writer, self.options, self._before_check),
+            args=(task_reader, result_writer, self.options, self._before_check, self._render),
             name="verify-worker",
             daemon=True,
         )
@@ -521,12 +626,9 @@ class WorkerPool:
         An in-memory asset's bytes go as a raw message after the task: pickling them would
         copy the whole upload once more in each process.
         """
-        task = job.task
-        if isinstance(task, BytesTask):
-            conn.send((job.task_id, dataclasses.replace(task, data=b"")))
-            conn.send_bytes(task.data)
-        else:
-            conn.send((job.task_id, task))
+        conn.send(job.message())
+        if isinstance(job.task, BytesTask):
+            conn.send_bytes(job.task.data)
 
     def _wait_and_handle(self) -> None:
         events = self._selector.select(self._wait_seconds())
@@ -601,12 +703,12 @@ class WorkerPool:
             self._broken = f"the worker could not start: {message[1]}"
             self._retire(worker, kill=True)
         elif kind == "result":
-            _, task_id, report = message
+            _, task_id, value = message
             if worker.inflight and worker.inflight[0].task_id == task_id:
                 job = worker.inflight.popleft()
                 worker.done += 1
                 worker.head_since = time.monotonic()
-                self._resolve(job, report)
+                self._deliver(job, value)
 
     def _on_death(self, worker: _Worker) -> None:
         # Results the worker sent before it died are still in the pipe: keep them.
@@ -689,12 +791,16 @@ class WorkerPool:
         return error_report(job.task.name, kind, message)
 
     def _resolve(self, job: _Job, report: Report) -> None:
-        if job.index is not None and report.index != job.index:
-            # The report was just unpickled (or built) here and nothing else holds it:
-            # setting the field in place spares a copy of the whole report per input.
+        """Resolve a job with a report made here (a timeout, a crash, a shutdown)."""
+        if job.index is not None:
+            # Just built here and held by nothing else: set in place, sparing a copy.
             object.__setattr__(report, "index", job.index)
-        if not job.future.done():
-            job.future.set_result(report)
+        self._deliver(job, self._render(report) if job.rendered else report)
+
+    def _deliver(self, job: _Job, value: Any) -> None:
+        if not job.resolved:
+            job.resolved = True
+            job.deliver(value)
             self._slots.release()
 
     def _fail_queue(self, why: str) -> None:

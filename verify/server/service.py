@@ -52,7 +52,7 @@ def _bridge(future: Future[Report]) -> asyncio.Future[Report]:
 class Service:
     """Checks uploads in the worker pool; knows whether it is ready."""
 
-    def __init__(self, config: ServerConfig, metrics: Metrics, pool: WorkerPool) -> None:
+    def __init__(self, config: ServerConfig, metrics: Metrics, pool: WorkerPool[Report]) -> None:
         self.config = config
         self.metrics = metrics
         self.pool = pool
@@ -71,7 +71,7 @@ class Service:
     @classmethod
     def start(cls, config: ServerConfig, metrics: Metrics | None = None) -> Service:
         """Start the pool and check one asset through it; ServerConfigError if it cannot."""
-        pool = WorkerPool(
+        pool: WorkerPool[Report] = WorkerPool(
             config.options,
             jobs=config.workers,
             timeout=config.timeout,
