@@ -11,6 +11,8 @@ import io
 import zipfile
 from pathlib import Path
 
+from signing import sign_with_test_signer
+
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 AI_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 
@@ -33,11 +35,6 @@ def _document() -> bytes:
 
 def sign_docx(samples_dir: Path, out: Path) -> Path:
     """Write `out`: a .docx signed by the samples' signer, declaring AI-generated content."""
-    import c2pa
-
-    trust = samples_dir / "trust"
-    chain = (trust / "signer.pem").read_bytes() + (trust / "intermediate-ca.pem").read_bytes()
-    key = (trust / "private" / "signer.key.pem").read_bytes()
     definition = {
         "claim_generator_info": [{"name": "office-asset", "version": "1"}],
         "title": out.name,
@@ -49,16 +46,5 @@ def sign_docx(samples_dir: Path, out: Path) -> Path:
             }
         ],
     }
-    context = c2pa.Context.from_dict(
-        {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
-    )
-    builder = c2pa.Builder(definition, context=context)
-    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", chain, key, None))
-    try:
-        signed = io.BytesIO()
-        builder.sign(signer, DOCX_TYPE, io.BytesIO(_document()), signed)
-    finally:
-        signer.close()
-        builder.close()
-    out.write_bytes(signed.getvalue())
+    out.write_bytes(sign_with_test_signer(samples_dir, definition, DOCX_TYPE, _document()))
     return out

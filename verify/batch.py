@@ -212,12 +212,5 @@ def verify_many(
     pool: WorkerPool[Report] = WorkerPool(
         options, jobs=jobs, timeout=timeout, before_check=before_check
     )
-    finished = False
-    try:
+    with pool:  # closed when exhausted; stopped at once when the iterator is closed early
         yield from run_batch(pool, items, ordered=ordered)
-        finished = True
-    finally:
-        if finished:
-            pool.close()
-        else:
-            pool.terminate()

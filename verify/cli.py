@@ -8,10 +8,10 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 import click
 
@@ -140,20 +140,6 @@ def _start_pool(args: CheckArgs, render: Render[R]) -> WorkerPool[R]:
     return pool
 
 
-@contextmanager
-def _running(pool: WorkerPool[Any]) -> Iterator[None]:
-    """Close the pool after a whole run; stop it at once if the run ends early (Ctrl-C)."""
-    finished = False
-    try:
-        yield
-        finished = True
-    finally:
-        if finished:
-            pool.close()
-        else:
-            pool.terminate()
-
-
 def _read_stdin_for_page(args: CheckArgs) -> bytes | None:
     """html previews `-` too: its bytes are read here once, and checked from this copy."""
     if args.fmt is not OutputFormat.HTML or STDIN not in args.paths:
@@ -199,7 +185,7 @@ def _stream_records(
     """jsonl/csv: the workers render each record's line and the facts counted of it; this
     process only writes and counts (it never unpickles or serializes a whole report)."""
     pool = _start_pool(args, LineRender(args.fmt, args.fail_on))
-    with _running(pool):
+    with pool:  # closed after a whole run, stopped at once if it ends early (Ctrl-C)
         writer = make_line_writer(args.fmt, out, header=not append)
         with Progress(_progress_wanted(args, out)) as bar:
             # Records reach the file whenever the runner waits for a result, not in a
@@ -219,7 +205,7 @@ def _write_reports(
 ) -> ReportWriter:
     """text, json, html: whole reports, in input order."""
     pool = _start_pool(args, unchanged)
-    with _running(pool):
+    with pool:  # closed after a whole run, stopped at once if it ends early (Ctrl-C)
         stdin = _read_stdin_for_page(args)
         writer = make_writer(
             args.fmt,
