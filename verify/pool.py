@@ -598,6 +598,10 @@ class WorkerPool(Generic[R]):
         )
         try:
             process.start()
+        except BaseException:
+            task_writer.close()
+            result_reader.close()
+            raise
         finally:
             task_reader.close()
             result_writer.close()
