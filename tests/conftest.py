@@ -54,6 +54,14 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
 
 
 @pytest.fixture(scope="session")
+def signed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Word document signed by the samples' test signer (declares AI-generated)."""
+    from office_asset import sign_docx
+
+    return sign_docx(SAMPLES, tmp_path_factory.mktemp("office") / "signed.docx")
+
+
+@pytest.fixture(scope="session")
 def anchors_pem() -> str:
     return (SAMPLES / "trust" / "anchors.pem").read_text()
 

@@ -10,6 +10,8 @@ import io
 from pathlib import Path
 from typing import Any
 
+from signing import sign_with_test_signer
+
 #: The manifest's title, and the AI tool's name.
 EVIL = "<script>alert(1)</script>"
 #: Breaks out of an attribute if one is ever built from manifest text.
@@ -27,23 +29,7 @@ def _picture() -> bytes:
 
 def sign_jpeg(samples_dir: Path, definition: dict[str, Any], out: Path) -> Path:
     """Write `out`: a small JPEG signed with `definition` by the samples' trusted test signer."""
-    import c2pa
-
-    trust = samples_dir / "trust"
-    chain = (trust / "signer.pem").read_bytes() + (trust / "intermediate-ca.pem").read_bytes()
-    key = (trust / "private" / "signer.key.pem").read_bytes()
-    context = c2pa.Context.from_dict(
-        {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
-    )
-    builder = c2pa.Builder(definition, context=context)
-    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", chain, key, None))
-    try:
-        signed = io.BytesIO()
-        builder.sign(signer, "image/jpeg", io.BytesIO(_picture()), signed)
-    finally:
-        signer.close()
-        builder.close()
-    out.write_bytes(signed.getvalue())
+    out.write_bytes(sign_with_test_signer(samples_dir, definition, "image/jpeg", _picture()))
     return out
 
 

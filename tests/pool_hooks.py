@@ -11,6 +11,8 @@ import signal
 import time
 from pathlib import Path
 
+from verify.report import Report
+
 HANG_SECONDS = 3600
 
 
@@ -29,3 +31,14 @@ def slow(name: str) -> None:
     """Take a little time on every input (to hold work in flight)."""
     del name
     time.sleep(0.3)
+
+
+def die_at_start(*args: object) -> None:
+    """A worker process target that exits before it is ready (a broken start)."""
+    del args
+    os._exit(3)
+
+
+def describe(report: Report) -> tuple[str, int | None, str | None]:
+    """A pool `render`: what a test needs of a report (path, index, error kind)."""
+    return (Path(report.path).name, report.index, report.error.kind.value if report.error else None)

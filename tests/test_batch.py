@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from collections import Counter
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import pool_hooks
 import pytest
 
-from verify import CheckOptions, Verifier, verify_many
+from verify import CheckOptions, Limits, Verifier, verify_many
 from verify.batch import recorded_paths, run_batch, trim_partial_line
-from verify.inputs import Input
+from verify.inputs import STDIN, Input
 from verify.pool import WorkerPool
+from verify.report import Report
 from verify.serialize import report_to_dict
 
 NORMAL_FILES = 1000
+WAIT_SECONDS = 60
 
 
 def test_verify_many_matches_the_core(samples_dir: Path) -> None:
@@ -78,6 +83,52 @@ def test_unlistable_input_is_an_unreadable_record() -> None:
         (report,) = run_batch(pool, [Input("/nowhere", unreadable="cannot list directory: x")])
     assert report.error is not None and report.error.kind.value == "unreadable"
     assert report.index == 0 and report.path == "/nowhere"
+
+
+class NoBytes(WorkerPool):
+    """A pool that fails the test if an in-memory asset reaches it."""
+
+    def submit_bytes(self, *args: Any, **kwargs: Any) -> Future[Report]:
+        raise AssertionError("an oversized standard input was sent to a worker")
+
+
+SMALL = CheckOptions(limits=Limits(max_size=1000))
+
+
+def test_oversized_stdin_file_is_judged_by_its_size(tmp_path: Path) -> None:
+    """`< big.jpg`: too_large from fstat, with the real size, without reading a byte."""
+    big = tmp_path / "big.jpg"
+    with big.open("wb") as fh:
+        fh.truncate(50_000)
+    with big.open("rb") as stdin, NoBytes(SMALL, jobs=1) as pool:
+        (report,) = run_batch(pool, [Input(STDIN)], stdin=stdin)
+        assert stdin.tell() == 0
+    assert report.error is not None and report.error.kind.value == "too_large"
+    assert (report.index, report.path, report.size) == (0, STDIN, 50_000)
+
+
+def test_oversized_stdin_pipe_stops_in_the_parent() -> None:
+    """A pipe over the limit is read one byte past it and reported here, not in a worker."""
+    read_end, write_end = os.pipe()
+
+    def feed() -> None:
+        with os.fdopen(write_end, "wb") as out:
+            out.write(b"\xff" * 5000)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    with os.fdopen(read_end, "rb") as stdin, NoBytes(SMALL, jobs=1) as pool:
+        (report,) = run_batch(pool, [Input(STDIN)], stdin=stdin)
+    writer.join(WAIT_SECONDS)
+    assert report.error is not None and report.error.kind.value == "too_large"
+    assert "more than 1000 bytes" in report.error.message and report.size is None
+
+
+def test_stdin_file_within_the_limit_is_checked(samples_dir: Path) -> None:
+    """A regular file on standard input under the limit is read and checked as usual."""
+    with (samples_dir / "captured.jpg").open("rb") as stdin, WorkerPool(jobs=1) as pool:
+        (report,) = run_batch(pool, [Input(STDIN)], stdin=stdin)
+    assert report.error is None and report.declaration.origin.value == "captured"
 
 
 def test_skip_keeps_indexes(samples_dir: Path) -> None:

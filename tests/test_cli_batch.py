@@ -20,8 +20,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from verify.cli import main
-from verify.outcome import ExitCode
+from verify import CheckOptions
+from verify.cli import CheckArgs, ConfigError, main, run_check
+from verify.outcome import DEFAULT_FAIL_ON, ExitCode
+from verify.writers import OutputFormat
 
 ANCHORS = ["--trust-anchors", "samples/trust/anchors.pem"]
 REMOTE_URL = b"http://127.0.0.1:9/manifests/remote-manifest.c2pa"
@@ -94,6 +96,59 @@ def test_from_file_errors(run: Callable[..., Any], tmp_path: Path) -> None:
     assert run("check", "--from-file", str(tmp_path / "nope")).exit_code == ExitCode.USAGE
     assert run("check", "--from-file", "-", "-", stdin=b"").exit_code == ExitCode.USAGE
     assert run("check").exit_code == ExitCode.USAGE
+
+
+def test_settings_the_library_rejects_are_a_config_error(samples_dir: Path) -> None:
+    """Found by the first worker before any output: exit 2, nothing written."""
+    args = CheckArgs(
+        paths=(str(samples_dir / "captured.jpg"),),
+        fmt=OutputFormat.CSV,
+        output=None,
+        options=CheckOptions(trust_anchors_pem="not a certificate"),
+        fail_on=DEFAULT_FAIL_ON,
+        jobs=1,
+    )
+    out = io.StringIO()
+    with pytest.raises(ConfigError) as caught:
+        run_check(args, out)
+    assert caught.value.exit_code == ExitCode.USAGE
+    assert "rejects these settings" in caught.value.message
+    assert out.getvalue() == ""
+
+
+def test_the_batch_parent_never_loads_c2pa(samples_dir: Path, tmp_path: Path) -> None:
+    """Only the workers import the native library; the parent walks, feeds and writes."""
+    script = (
+        "import sys\n"
+        "from verify.cli import main\n"
+        "try:\n"
+        f"    main(['check', '-f', 'jsonl', '-o', {str(tmp_path / 'o.jsonl')!r},"
+        f" {str(samples_dir)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('c2pa' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.stdout.strip() == "False", result.stderr
+    assert len((tmp_path / "o.jsonl").read_text().splitlines()) > 20
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e400", "NaN"])
+def test_timeout_must_be_finite(run: Callable[..., Any], value: str) -> None:
+    """`--timeout nan` or `inf` is a usage error, not a batch of `internal` records."""
+    result = run("check", "-f", "jsonl", "--timeout", value, "samples/captured.jpg")
+    assert result.exit_code == ExitCode.USAGE
+    assert "finite" in result.output
+    assert result.stdout == ""
+
+
+def test_a_huge_finite_timeout_is_no_limit_in_practice(run: Callable[..., Any]) -> None:
+    """A timeout far past what the OS wait takes (~24 days) still checks the input."""
+    result = run("check", "-f", "jsonl", "--timeout", "1e12", "samples/captured.jpg")
+    assert result.exit_code == ExitCode.OK
+    assert records(result.stdout)[0]["error"] is None
 
 
 def test_resume_appends_only_what_is_missing(run: Callable[..., Any], tmp_path: Path) -> None:
@@ -197,6 +252,26 @@ def test_fifo_and_oversized_in_a_directory(
     assert result.exit_code == ExitCode.NOT_CHECKED
 
 
+def test_documents_in_a_directory_are_checked(
+    run: Callable[..., Any], tmp_path: Path, samples_dir: Path, signed_docx: Path
+) -> None:
+    """A directory walk picks up a signed .docx (and an ODF/EPUB would be too) and reads it."""
+    shutil.copy(signed_docx, tmp_path / "report.docx")
+    shutil.copy(samples_dir / "captured.jpg", tmp_path / "photo.jpg")
+    (tmp_path / "notes.txt").write_text("not media")
+    result = run("check", "-f", "jsonl", "--ordered", *ANCHORS, str(tmp_path))
+    got = {Path(r["path"]).name: r for r in records(result.stdout)}
+    assert sorted(got) == ["photo.jpg", "report.docx"]
+    docx = got["report.docx"]
+    assert docx["media_type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert (docx["credentials"], docx["integrity"]) == ("embedded", "intact")
+    assert docx["signer"]["trust"] == "trusted"
+    assert docx["declaration"]["origin"] == "ai_generated"
+    assert result.exit_code == ExitCode.OK
+
+
 @pytest.fixture
 def silent_server() -> Iterator[int]:
     """A loopback HTTP server that accepts connections and never answers."""
@@ -239,6 +314,31 @@ def test_remote_manifest_that_never_answers_times_out(
     )
     kinds = {Path(r["path"]).name: (r["error"] or {}).get("kind") for r in records(result.stdout)}
     assert kinds == {"hangs.jpg": "timeout", "fine.jpg": None}
+
+
+def test_records_are_written_while_the_runner_waits(
+    run: Callable[..., Any], tmp_path: Path, samples_dir: Path, silent_server: int
+) -> None:
+    """Records already complete are in the -o file while a slow input is still running."""
+    url = f"http://127.0.0.1:{silent_server}/m/".encode()
+    url += b"x" * (len(REMOTE_URL) - len(url) - 5) + b".c2pa"
+    data = (samples_dir / "remote-manifest.jpg").read_bytes()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "zz-hangs.jpg").write_bytes(data.replace(REMOTE_URL, url))
+    for name in ("a.jpg", "b.jpg", "c.jpg"):
+        shutil.copy(samples_dir / "captured.jpg", tmp_path / "in" / name)
+    out = tmp_path / "out.jsonl"
+    args = ("check", "-f", "jsonl", "-o", str(out), "--allow-network", "--timeout", "12")
+    runner = threading.Thread(target=run, args=(*args, "--jobs", "1", str(tmp_path / "in")))
+    runner.start()
+    lines = 0
+    while runner.is_alive() and lines < 3:
+        time.sleep(0.05)
+        lines = out.read_bytes().count(b"\n") if out.exists() else 0
+    waiting = runner.is_alive()  # still on the hanging input: its timeout has not come
+    runner.join(60)
+    assert lines == 3 and waiting
+    assert len(records(out.read_text())) == 4
 
 
 def test_progress_on_a_terminal(samples_dir: Path, tmp_path: Path) -> None:

@@ -128,3 +128,21 @@ def test_limits_must_be_positive_integers(bad: object) -> None:
     """A limit that is not a positive integer is a configuration error."""
     with pytest.raises(ValueError, match="max_depth"):
         Limits(max_depth=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("source", "name"), [("captured.jpg", "store.c2pa"), ("sidecar.c2pa", "m.C2PA")]
+)
+def test_standalone_store_by_name_in_paths_and_bytes(
+    samples_dir: Path, tmp_path: Path, source: str, name: str
+) -> None:
+    """A `.c2pa` file is read as a manifest store from its name alone, as a path or as bytes."""
+    from verify.serialize import report_to_dict
+
+    path = tmp_path / name
+    path.write_bytes((samples_dir / source).read_bytes())
+    verifier = Verifier()
+    by_path = report_to_dict(verifier.check_path(path, display=name))
+    by_bytes = report_to_dict(verifier.check_bytes(path.read_bytes(), name=name))
+    assert by_path == by_bytes
+    assert by_path["credentials"] == "sidecar"

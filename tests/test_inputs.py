@@ -109,3 +109,23 @@ def test_read_list() -> None:
     got = list(read_list(listing))
     assert got[:2] == ["a.jpg", "b c.png"]
     assert os.fsencode(got[2]) == b"\xff.jpg"
+
+
+@pytest.mark.parametrize(
+    "name", ["a.JPG", ".jpg", "a.", "a..jpg", "noext", ".hidden.png", "a.tar.gz", ".."]
+)
+def test_walk_suffix_is_pathlibs(name: str) -> None:
+    """The walk's string suffix is exactly PurePath's (lower-cased), for odd names too."""
+    from pathlib import PurePath
+
+    assert inputs._suffix(name) == PurePath(name).suffix.lower()
+
+
+def test_selection_takes_text_or_paths() -> None:
+    """wants_file/prunes_directory answer the same for a relative path and its text."""
+    from pathlib import PurePosixPath
+
+    selection = Selection(include=("raw/*",), exclude=("skip",))
+    for rel in ("raw/c.dng", "a.jpg", "raw/skip", "skip"):
+        assert selection.wants_file(rel) == selection.wants_file(PurePosixPath(rel))
+        assert selection.prunes_directory(rel) == selection.prunes_directory(PurePosixPath(rel))

@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import pool_hooks
 import pytest
 
 from verify import CheckOptions, Verifier
-from verify.pool import PoolClosed, WorkerPool
+from verify.pool import BytesTask, PoolClosed, WorkerPool
 from verify.serialize import report_to_dict
 
 WAIT = 60  # seconds: generous bound on any single result in these tests
@@ -121,9 +123,18 @@ def test_a_worker_that_cannot_start_fails_every_input(samples_dir: Path) -> None
     assert "could not start" in report.error.message
 
 
-@pytest.mark.parametrize(("kwargs"), [{"jobs": 0}, {"timeout": 0}, {"max_pending": -1}])
+@pytest.mark.parametrize(
+    ("kwargs"),
+    [
+        {"jobs": 0},
+        {"timeout": 0},
+        {"timeout": float("nan")},
+        {"timeout": float("inf")},
+        {"max_pending": -1},
+    ],
+)
 def test_bad_settings_are_refused(kwargs: dict[str, int]) -> None:
-    """Jobs, timeout and max_pending must be positive."""
+    """Jobs, timeout and max_pending must be positive; the timeout finite (None: no limit)."""
     with pytest.raises(ValueError, match="must be"):
         WorkerPool(**kwargs)  # type: ignore[arg-type]
 
@@ -135,3 +146,93 @@ def test_default_jobs_follow_the_affinity_mask() -> None:
         assert pool.jobs == len(os.sched_getaffinity(0))
     finally:
         pool.close()
+
+
+class HeldSend(WorkerPool):
+    """A pool whose dispatcher stops in the middle of sending an in-memory asset."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.sending = threading.Event()
+        self.release = threading.Event()
+        super().__init__(**kwargs)
+
+    def _transmit(self, conn: Connection, job: Any) -> None:
+        if isinstance(job.task, BytesTask):
+            self.sending.set()
+            self.release.wait(2 * WAIT)  # as a pipe write stalls on a large upload
+        super()._transmit(conn, job)
+
+
+def test_callers_are_not_blocked_by_a_send(samples_dir: Path) -> None:
+    """While a large upload is being written to a worker, worker_pids and submit answer."""
+    pool = HeldSend(jobs=1, timeout=None)
+    try:
+        data = (samples_dir / "ai-generated.png").read_bytes()
+        upload = pool.submit_bytes(data, name="upload.png")
+        assert pool.sending.wait(WAIT)
+        answers: list[object] = []
+
+        def probe() -> None:
+            answers.append(pool.worker_pids)
+            answers.append(pool.submit_path(samples_dir / "captured.jpg"))
+
+        thread = threading.Thread(target=probe)
+        thread.start()
+        thread.join(WAIT)  # before the fix: blocked on the lock until the send ends
+        assert len(answers) == 2
+        assert not upload.done()
+    finally:
+        pool.release.set()
+    assert upload.result(WAIT).declaration.origin.value == "ai_generated"
+    pool.close()
+
+
+class FlakyStart(WorkerPool):
+    """A pool whose first `deaths` worker processes exit before they are ready."""
+
+    start_backoff = (0.05, 0.1)
+
+    def __init__(self, deaths: int, **kwargs: Any) -> None:
+        self.deaths = deaths
+        super().__init__(**kwargs)
+
+    def _worker_target(self) -> Callable[..., None]:
+        if self.deaths > 0:
+            self.deaths -= 1
+            return pool_hooks.die_at_start
+        return super()._worker_target()
+
+
+def test_start_failures_back_off_and_recover(samples_dir: Path) -> None:
+    """Workers that die at start for a while (two rounds) do not break the pool for good."""
+    with FlakyStart(5, jobs=1) as pool:
+        report = pool.submit_path(samples_dir / "captured.jpg").result(WAIT)
+        assert pool.broken is None
+    assert report.error is None
+    assert pool.deaths == 0
+
+
+def test_start_failures_give_up_after_the_last_round(samples_dir: Path) -> None:
+    """Workers that never start: after every pause, each input gets `internal` saying why."""
+    with FlakyStart(1000, jobs=1) as pool:
+        futures = [pool.submit_path(samples_dir / "captured.jpg") for _ in range(3)]
+        reports = [f.result(WAIT) for f in futures]
+        assert pool.broken is not None
+    for report in reports:
+        assert report.error is not None and report.error.kind.value == "internal"
+        message = report.error.message
+        assert "no worker process could start: 9 in a row" in message
+        assert "exited with status 3" in message and "0.05 s and 0.1 s" in message
+
+
+def test_render_runs_for_worker_and_pool_reports(assets: Path) -> None:
+    """`render` shapes every result: checked in the worker, timed out in the pool alike."""
+    with WorkerPool(
+        jobs=1, timeout=2, before_check=pool_hooks.misbehave, render=pool_hooks.describe
+    ) as pool:
+        assert pool.warm_up() is None  # the warm-up still sees a whole report
+        futures = [
+            pool.submit_path(assets / n, index=i) for i, n in enumerate(["ok-1.jpg", "hang.jpg"])
+        ]
+        results = [f.result(WAIT) for f in futures]
+    assert results == [("ok-1.jpg", 0, None), ("hang.jpg", 1, "timeout")]

@@ -151,6 +151,28 @@ def test_report_is_schema_valid_with_status_200(
     assert report["signer"]["trust"] == "trusted"
 
 
+@pytest.mark.parametrize(
+    ("params", "content_type"),
+    [
+        ({"filename": "report.docx"}, "application/octet-stream"),
+        ({}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ({}, None),  # the bytes alone: a ZIP archive, read as one
+    ],
+)
+def test_signed_office_document_is_checked(
+    client: httpx.Client, signed_docx: Path, params: dict[str, str], content_type: str | None
+) -> None:
+    """A signed .docx is not refused with 415: its credentials are read and validated."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = client.post(
+        "/v1/verify", params=params, content=signed_docx.read_bytes(), headers=headers
+    )
+    assert response.status_code == 200
+    report = response.json()
+    assert (report["credentials"], report["integrity"]) == ("embedded", "intact")
+    assert report["signer"]["trust"] == "trusted"
+
+
 def test_chunked_body_over_the_limit_is_413(client: httpx.Client) -> None:
     """A chunked body (no Content-Length) over --max-body is cut off with 413 too_large."""
     request = client.build_request(
@@ -392,6 +414,14 @@ def test_serve_rejects_an_unknown_trust_list() -> None:
     result = CliRunner().invoke(main, ["serve", "--trust-list", "no-such-list", "--port", "0"])
     assert result.exit_code == 2
     assert "no-such-list" in result.output
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400"])
+def test_serve_rejects_a_timeout_that_is_not_finite(value: str) -> None:
+    """`--timeout nan` or `inf` is a usage error (exit 2), caught before anything starts."""
+    result = CliRunner().invoke(main, ["serve", "--timeout", value, "--port", "0"])
+    assert result.exit_code == 2
+    assert "finite" in result.output or "range" in result.output
 
 
 def test_serve_stops_cleanly_on_sigterm() -> None:

@@ -27,6 +27,8 @@ from verify.trust.store import StoredList
 JPEG_HEAD = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
 PNG_HEAD = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 TIFF_HEAD = b"II*\x00\x08\x00\x00\x00"
+ZIP_HEAD = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00" * 20
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 async def _stream(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
@@ -81,6 +83,10 @@ def test_media_type_of_header(header: str | None, expected: str | None) -> None:
         (TIFF_HEAD, "image/x-adobe-dng", None, "image/x-adobe-dng"),
         (TIFF_HEAD, "image/png", None, "image/tiff"),
         (PNG_HEAD, None, "photo.jpg", "image/png"),
+        (ZIP_HEAD, None, "report.docx", DOCX),
+        (ZIP_HEAD, DOCX, None, DOCX),
+        (ZIP_HEAD, None, None, "application/x-zip"),
+        (ZIP_HEAD, "image/png", None, "application/x-zip"),
     ],
 )
 def test_choose_media_type(
@@ -185,10 +191,18 @@ def test_config_refuses_the_network() -> None:
 
 
 @pytest.mark.parametrize(
-    "changes", [{"workers": 0}, {"max_body": 0}, {"timeout": 0.0}, {"max_connections": 0}]
+    "changes",
+    [
+        {"workers": 0},
+        {"max_body": 0},
+        {"timeout": 0.0},
+        {"timeout": float("nan")},
+        {"timeout": float("inf")},
+        {"max_connections": 0},
+    ],
 )
 def test_config_refuses_non_positive_limits(changes: dict[str, float]) -> None:
-    """Workers, body size, timeout and connections must be positive."""
+    """Workers, body size, timeout and connections must be positive (the timeout finite)."""
     settings: dict[str, object] = {"options": CheckOptions(), "workers": 1, **changes}
     with pytest.raises(ServerConfigError):
         ServerConfig(**settings)  # type: ignore[arg-type]

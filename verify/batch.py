@@ -11,15 +11,16 @@ import dataclasses
 import json
 import os
 import queue
+import stat
 import sys
 from collections.abc import Callable, Container, Iterable, Iterator
-from concurrent.futures import Future
 from pathlib import Path
 from typing import BinaryIO
 
-from .core import CheckOptions, error_report
-from .inputs import Input, Selection, expand
-from .pool import BeforeCheck, WorkerPool
+from .core import CheckOptions, error_report, too_large_message
+from .inputs import STDIN, Input, Selection, expand
+from .limits import Limits
+from .pool import BeforeCheck, BytesTask, PathTask, R, Task, WorkerPool
 from .reader import ErrorKind
 from .report import Report
 from .textsafe import valid_unicode
@@ -29,26 +30,32 @@ ORDERED_WINDOW = 1024
 
 
 def run_batch(
-    pool: WorkerPool,
+    pool: WorkerPool[R],
     inputs: Iterable[Input],
     *,
     ordered: bool = False,
     skip: Container[str] = frozenset(),
     stdin: BinaryIO | None = None,
-) -> Iterator[Report]:
-    """Check every input with the pool; yield exactly one report per input not skipped.
+    on_idle: Callable[[], None] | None = None,
+) -> Iterator[R]:
+    """Check every input with the pool; yield exactly one report per input not skipped
+    (or what the pool's `render` makes of it).
 
     An input's `index` is its position in `inputs`, counting skipped ones, so indexes
-    stay those of the full input list.
+    stay those of the full input list. `on_idle` is called whenever the runner is about to
+    wait for a result, every report yielded so far having been handled (the CLI flushes
+    its output there: once per burst of results rather than once per record).
     """
-    done: queue.SimpleQueue[tuple[int, Report]] = queue.SimpleQueue()
+    done: queue.SimpleQueue[tuple[int, R]] = queue.SimpleQueue()
     window = max(pool.max_pending, ORDERED_WINDOW) if ordered else pool.max_pending
-    held: dict[int, Report] = {}
+    held: dict[int, R] = {}
     sent = 0
     given = 0
 
-    def collect(block: bool) -> Iterator[Report]:
+    def collect(block: bool) -> Iterator[R]:
         nonlocal given
+        if block and on_idle is not None and done.empty():
+            on_idle()
         try:
             seq, report = done.get(block=block)
         except queue.Empty:
@@ -76,32 +83,61 @@ def run_batch(
 
 
 def _submit(
-    pool: WorkerPool,
+    pool: WorkerPool[R],
     item: Input,
     *,
     index: int,
     seq: int,
-    done: queue.SimpleQueue[tuple[int, Report]],
+    done: queue.SimpleQueue[tuple[int, R]],
     stdin: BinaryIO | None,
 ) -> None:
     if item.unreadable is not None:
         report = error_report(item.path, ErrorKind.UNREADABLE, item.unreadable)
-        done.put((seq, dataclasses.replace(report, index=index)))
+        done.put((seq, pool.render(dataclasses.replace(report, index=index))))
         return
+    task: Task
     if item.is_stdin:
         source = stdin if stdin is not None else sys.stdin.buffer
-        data = source.read(pool.options.limits.max_size + 1)
-        future = pool.submit_bytes(data, name=item.path, index=index)
+        data = _read_stdin(source, pool.options.limits)
+        if isinstance(data, Report):
+            done.put((seq, pool.render(dataclasses.replace(data, index=index))))
+            return
+        task = BytesTask(data, item.path)
     else:
-        future = pool.submit_path(item.path, index=index)
-    future.add_done_callback(_deliver(done, seq))
+        task = PathTask(item.path, item.path)
+    pool.enqueue(task, index, _deliver(done, seq))
 
 
-def _deliver(
-    done: queue.SimpleQueue[tuple[int, Report]], seq: int
-) -> Callable[[Future[Report]], None]:
-    def put(future: Future[Report]) -> None:
-        done.put((seq, future.result()))
+def _read_stdin(source: BinaryIO, limits: Limits) -> bytes | Report:
+    """Standard input's bytes, or its `too_large` report, decided here in the parent.
+
+    A regular file (`< upload.jpg`) is judged by its size without being read; a pipe is
+    read up to one byte past the limit, and that much is never sent on to a worker.
+    """
+    size = _regular_size(source)
+    if size is not None and size > limits.max_size:
+        return error_report(STDIN, ErrorKind.TOO_LARGE, too_large_message(size, limits), size)
+    data = source.read(limits.max_size + 1)
+    if len(data) > limits.max_size:
+        message = f"more than {limits.max_size} bytes, the limit (max_size); not read further"
+        return error_report(STDIN, ErrorKind.TOO_LARGE, message)
+    return data
+
+
+def _regular_size(source: BinaryIO) -> int | None:
+    """Bytes left to read when the stream is a regular file, else None (pipe, terminal)."""
+    try:
+        st = os.fstat(source.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return max(0, st.st_size - source.tell())
+    except (OSError, ValueError):  # a BytesIO (io.UnsupportedOperation), a closed stream
+        return None
+
+
+def _deliver(done: queue.SimpleQueue[tuple[int, R]], seq: int) -> Callable[[R], None]:
+    def put(value: R) -> None:
+        done.put((seq, value))
 
     return put
 
@@ -173,13 +209,8 @@ def verify_many(
     """
     args = (os.fspath(i) for i in inputs)
     items = expand(args, selection) if selection is not None else expand(args)
-    pool = WorkerPool(options, jobs=jobs, timeout=timeout, before_check=before_check)
-    finished = False
-    try:
+    pool: WorkerPool[Report] = WorkerPool(
+        options, jobs=jobs, timeout=timeout, before_check=before_check
+    )
+    with pool:  # closed when exhausted; stopped at once when the iterator is closed early
         yield from run_batch(pool, items, ordered=ordered)
-        finished = True
-    finally:
-        if finished:
-            pool.close()
-        else:
-            pool.terminate()

@@ -16,17 +16,17 @@ from typing import IO, TYPE_CHECKING
 import click
 
 from .batch import recorded_paths, run_batch, trim_partial_line
-from .core import CheckOptions, Verifier
+from .core import CheckOptions
 from .inputs import DEFAULT_SELECTION, STDIN, Input, Selection, expand, read_list
 from .limits import DEFAULT_LIMITS, Limits, with_overrides
-from .options import limit_option, max_depth_option, watermarks_option
+from .options import Seconds, limit_option, max_depth_option, watermarks_option
 from .outcome import DEFAULT_FAIL_ON, ExitCode, FailOn, Tally
-from .pool import WorkerPool, default_jobs
+from .pool import R, Render, WorkerPool, default_jobs, unchanged
 from .progress import Progress
 from .server.command import serve
 from .trust.cli import TrustArgs, resolve_check_trust, trust_group, trust_options
 from .visuals import DEFAULT_VISUAL_LIMITS, VisualLimits
-from .writers import OutputFormat, make_writer
+from .writers import LineRender, OutputFormat, ReportWriter, make_line_writer, make_writer
 
 if TYPE_CHECKING:
     from .html_report import PageOptions
@@ -124,10 +124,20 @@ def _validate(args: CheckArgs) -> None:
         raise click.UsageError("give at least one path, or --from-file LIST")
     if args.from_file == STDIN and STDIN in args.paths:
         raise click.UsageError("standard input cannot be both --from-file - and an asset (-)")
-    try:
-        Verifier(args.options)  # the workers build the same: fail here, once, as a usage error
-    except Exception as exc:
-        raise ConfigError(f"the c2pa library rejects these settings: {exc}") from exc
+
+
+def _start_pool(args: CheckArgs, render: Render[R]) -> WorkerPool[R]:
+    """The workers, proven able to check before any output: settings the library rejects
+    are a configuration error (exit 2), found by the first worker as it builds its
+    Verifier, so this process never loads the library itself."""
+    pool = WorkerPool(
+        args.options, jobs=args.jobs or default_jobs(), timeout=args.timeout, render=render
+    )
+    why = pool.warm_up()
+    if why is not None:
+        pool.terminate()
+        raise ConfigError(f"the c2pa library rejects these settings: {why}")
+    return pool
 
 
 def _read_stdin_for_page(args: CheckArgs) -> bytes | None:
@@ -163,6 +173,62 @@ def _progress_wanted(args: CheckArgs, out: IO[str]) -> bool:
     return Progress.wanted() and not (out is sys.stdout and stdout_is_terminal())
 
 
+def _stream_records(
+    args: CheckArgs,
+    out: IO[str],
+    inputs: Iterator[Input],
+    skip: set[str],
+    tally: Tally,
+    *,
+    append: bool,
+) -> ReportWriter:
+    """jsonl/csv: the workers render each record's line and the facts counted of it; this
+    process only writes and counts (it never unpickles or serializes a whole report)."""
+    pool = _start_pool(args, LineRender(args.fmt, args.fail_on))
+    with pool:  # closed after a whole run, stopped at once if it ends early (Ctrl-C)
+        writer = make_line_writer(args.fmt, out, header=not append)
+        with Progress(_progress_wanted(args, out)) as bar:
+            # Records reach the file whenever the runner waits for a result, not in a
+            # write per record (Ctrl-C loses none: closing the file flushes it).
+            for record in run_batch(
+                pool, inputs, ordered=args.ordered, skip=skip, on_idle=out.flush
+            ):
+                facts = record.facts
+                tally.count(facts)
+                writer.write_line(record.line)
+                bar.step(checked=facts.error_kind is None)
+    return writer
+
+
+def _write_reports(
+    args: CheckArgs, out: IO[str], inputs: Iterator[Input], skip: set[str], tally: Tally
+) -> ReportWriter:
+    """text, json, html: whole reports, in input order."""
+    pool = _start_pool(args, unchanged)
+    with pool:  # closed after a whole run, stopped at once if it ends early (Ctrl-C)
+        stdin = _read_stdin_for_page(args)
+        writer = make_writer(
+            args.fmt,
+            out,
+            single=args.fmt is OutputFormat.JSON and _single_document(args),
+            terminal=args.terminal,
+            page=_page_options(args, stdin),
+        )
+        with Progress(_progress_wanted(args, out)) as bar:
+            reports = run_batch(
+                pool,
+                inputs,
+                ordered=True,
+                skip=skip,
+                stdin=None if stdin is None else io.BytesIO(stdin),
+            )
+            for report in reports:
+                tally.add(report)
+                writer.write(report)
+                bar.advance(report)
+    return writer
+
+
 def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCode:
     """Check every input, write reports to `out`, return the exit code.
 
@@ -175,40 +241,13 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
         note = f", {bad} unreadable lines ignored" if bad else ""
         click.echo(f"c2pa-verify: resuming, {len(skip)} inputs already recorded{note}", err=True)
     tally = Tally(args.fail_on)
-    stdin = _read_stdin_for_page(args)
-    writer = make_writer(
-        args.fmt,
-        out,
-        single=args.fmt is OutputFormat.JSON and _single_document(args),
-        header=not append,
-        terminal=args.terminal,
-        page=_page_options(args, stdin),
-    )
-    ordered = args.ordered or not args.fmt.streams
-    progress = _progress_wanted(args, out)
+    writer: ReportWriter
     with ExitStack() as stack:
         listing = _open_list(args, stack)
-        pool = WorkerPool(args.options, jobs=args.jobs or default_jobs(), timeout=args.timeout)
-        finished = False
-        try:
-            with Progress(progress) as bar:
-                reports = run_batch(
-                    pool,
-                    _inputs(args, listing),
-                    ordered=ordered,
-                    skip=skip,
-                    stdin=None if stdin is None else io.BytesIO(stdin),
-                )
-                for report in reports:
-                    tally.add(report)
-                    writer.write(report)
-                    bar.advance(report)
-            finished = True
-        finally:
-            if finished:
-                pool.close()
-            else:
-                pool.terminate()
+        if args.fmt.streams:
+            writer = _stream_records(args, out, _inputs(args, listing), skip, tally, append=append)
+        else:
+            writer = _write_reports(args, out, _inputs(args, listing), skip, tally)
     writer.finish()
     if tally.total == 0 and not skip:
         click.echo("c2pa-verify: no media files found in the given paths", err=True)
@@ -271,7 +310,7 @@ def run_check(args: CheckArgs, out: IO[str], *, append: bool = False) -> ExitCod
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0),
+    type=Seconds(),
     default=30.0,
     show_default=True,
     help="Seconds per asset before its worker is stopped (timeout); 0: no limit.",

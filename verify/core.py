@@ -12,7 +12,7 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from . import combine, fastpath, images, media
 from .declaration import (
@@ -454,7 +454,7 @@ class Verifier:
         return report
 
     def _read_path(self, p: Path, mime: str, scan: _Scan) -> _Read:
-        if p.suffix.lower() == SIDECAR_SUFFIX or mime == SIDECAR_TYPE:
+        if _standalone_store(p.name, mime):
             outcome = self.reader.read_path(p, SIDECAR_TYPE)
             return _Read(outcome, Credentials.SIDECAR, standalone=True)
         data = scan.data
@@ -542,7 +542,7 @@ class Verifier:
             def content() -> bytes:
                 return data[: self.limits.max_signal_bytes]
 
-            if mime == SIDECAR_TYPE:
+            if _standalone_store(name, mime):
                 outcome = self.reader.read_bytes(data, SIDECAR_TYPE)
                 return self._report(
                     base, _Read(outcome, Credentials.SIDECAR, standalone=True), content
@@ -582,6 +582,12 @@ def _provenance_url(report: Report) -> str | None:
         if sig.field.endswith("provenance") and sig.value.startswith(("http://", "https://")):
             return sig.value
     return None
+
+
+def _standalone_store(name: str, mime: str) -> bool:
+    """A `.c2pa` manifest store on its own, by name or by type (paths and bytes alike: the
+    Dask adapter checks files by URL through `check_bytes`)."""
+    return mime == SIDECAR_TYPE or PurePath(name).suffix.lower() == SIDECAR_SUFFIX
 
 
 def _credentials_for(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -60,29 +59,43 @@ class Selection:
             )
             object.__setattr__(self, "extensions", normal)
 
-    def wants_file(self, relative: PurePath) -> bool:
-        """Whether a file found in a directory walk is checked."""
-        suffix = relative.suffix.lower()
+    def wants_file(self, relative: PurePath | str) -> bool:
+        """Whether a file found in a directory walk is checked (`relative`: a path, or
+        its `/`-separated text)."""
+        text = relative if isinstance(relative, str) else relative.as_posix()
+        return self._wants(text.rpartition("/")[2], text)
+
+    def prunes_directory(self, relative: PurePath | str) -> bool:
+        """Whether an excluded pattern removes a whole subdirectory from the walk."""
+        text = relative if isinstance(relative, str) else relative.as_posix()
+        return self._excluded(text.rpartition("/")[2], text)
+
+    def _wants(self, name: str, relative: str) -> bool:
+        suffix = _suffix(name)
         if self.extensions is not None:
             if suffix not in self.extensions:
                 return False
         elif suffix not in EXTENSION_TYPES:
             return False
-        if self.include and not any(_matches(relative, p) for p in self.include):
+        if self.include and not any(_matches(name, relative, p) for p in self.include):
             return False
-        return not any(_matches(relative, p) for p in self.exclude)
+        return not self._excluded(name, relative)
 
-    def prunes_directory(self, relative: PurePath) -> bool:
-        """Whether an excluded pattern removes a whole subdirectory from the walk."""
-        return any(_matches(relative, p) for p in self.exclude)
+    def _excluded(self, name: str, relative: str) -> bool:
+        return any(_matches(name, relative, p) for p in self.exclude)
 
 
 DEFAULT_SELECTION = Selection()
 
 
-def _matches(relative: PurePath, pattern: str) -> bool:
-    target = relative.as_posix() if "/" in pattern else relative.name
-    return fnmatch.fnmatchcase(target, pattern)
+def _suffix(name: str) -> str:
+    """`PurePath(name).suffix.lower()`, without building a path per file of a walk."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+
+
+def _matches(name: str, relative: str, pattern: str) -> bool:
+    return fnmatch.fnmatchcase(relative if "/" in pattern else name, pattern)
 
 
 def expand(arguments: Iterable[str], selection: Selection = DEFAULT_SELECTION) -> Iterator[Input]:
@@ -116,12 +129,16 @@ def read_list(stream: Iterable[bytes]) -> Iterator[str]:
 
 
 def _walk(root: Path, selection: Selection) -> Iterator[Input]:
+    # Plain strings throughout (no Path per entry): the walk runs in the batch parent,
+    # whose time per input is the ceiling on unsigned files. `entry.path` joins the
+    # directory's text and the name, as Path did.
     seen: set[tuple[int, int]] = set()
-    stack: list[Path] = [root]
+    stack: list[tuple[str, str]] = [(str(root), "")]  # (directory, its path below root + "/")
+    follow = selection.follow_links
     while stack:
-        directory = stack.pop()
+        directory, prefix = stack.pop()
         try:
-            st = directory.stat()
+            st = os.stat(directory)  # noqa: PTH116 - strings here, not a Path per directory
             key = (st.st_dev, st.st_ino)
             if key in seen:
                 continue  # reached again through a link: a loop or a second route
@@ -129,24 +146,24 @@ def _walk(root: Path, selection: Selection) -> Iterator[Input]:
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            yield Input(str(directory), unreadable=f"cannot list directory: {exc.strerror or exc}")
+            yield Input(directory, unreadable=f"cannot list directory: {exc.strerror or exc}")
             continue
-        subdirs: list[Path] = []
+        subdirs: list[tuple[str, str]] = []
         for entry in entries:
-            path = Path(entry.path)
-            relative = path.relative_to(root)
-            if _is_dir(entry, selection.follow_links):
-                if not selection.prunes_directory(relative):
-                    subdirs.append(path)
-            elif selection.wants_file(relative):
+            name = entry.name
+            relative = prefix + name
+            if _is_dir(entry, follow):
+                if not selection._excluded(name, relative):
+                    subdirs.append((entry.path, relative + "/"))
+            elif selection._wants(name, relative):
                 yield Input(entry.path)
         stack.extend(reversed(subdirs))
 
 
 def _is_dir(entry: os.DirEntry[str], follow_links: bool) -> bool:
+    """A directory to enter: a link to one only with `follow_links`. Mostly answered from
+    the listing's file type, without a stat per entry."""
     try:
-        if entry.is_symlink() and not follow_links:
-            return False
-        return stat.S_ISDIR(entry.stat(follow_symlinks=follow_links).st_mode)
+        return entry.is_dir(follow_symlinks=follow_links)
     except OSError:
         return False  # a broken link: yielded as a file if selected, and reported unreadable

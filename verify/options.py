@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import click
 
 from .limits import DEFAULT_LIMITS, LIMIT_NAMES, with_overrides
+
+
+class Seconds(click.FloatRange):
+    """A time limit in seconds: a finite number, 0 or more (`--timeout`).
+
+    click's FloatRange lets `nan` and `inf` through; `inf` overflows the pool's clock and
+    `nan` compares false with every deadline, so both are usage errors here (0 is the
+    spelling for no limit).
+    """
+
+    name = "number"
+
+    def __init__(self) -> None:
+        super().__init__(min=0)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a finite number of seconds (0: no limit)", param, ctx)
+        return seconds
+
 
 max_depth_option = click.option(
     "--max-depth",

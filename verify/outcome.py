@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from enum import IntEnum, StrEnum
+from typing import NamedTuple
 
 from .integrity import Integrity, SignerTrust
 from .report import Credentials, Report, ValidationState
@@ -55,6 +56,29 @@ def matches(report: Report, condition: FailOn) -> bool:
     raise AssertionError(condition)  # pragma: no cover - exhaustive over FailOn
 
 
+class Counted(NamedTuple):
+    """What a Tally counts of one report (small enough to cross a process boundary cheaply:
+    the batch's workers send this instead of the report)."""
+
+    error_kind: str | None
+    origin: str
+    integrity: str
+    #: Checked and matching a `--fail-on` condition.
+    matched: bool
+
+
+def counted(report: Report, fail_on: frozenset[FailOn]) -> Counted:
+    """The facts of one report that a Tally with `fail_on` counts."""
+    if report.error is not None:
+        return Counted(report.error.kind.value, "", "", False)
+    return Counted(
+        None,
+        report.declaration.origin.value,
+        report.integrity.value,
+        any(matches(report, c) for c in fail_on),
+    )
+
+
 class Tally:
     """Running exit status and verdict counts over a stream of reports (counts, not reports)."""
 
@@ -69,14 +93,18 @@ class Tally:
         self.errors: Counter[str] = Counter()
 
     def add(self, report: Report) -> None:
+        self.count(counted(report, self.fail_on))
+
+    def count(self, facts: Counted) -> None:
+        """Count one report from its facts (made with this tally's `fail_on`)."""
         self.total += 1
-        if report.error is not None:
+        if facts.error_kind is not None:
             self.not_checked += 1
-            self.errors[report.error.kind.value] += 1
+            self.errors[facts.error_kind] += 1
             return
-        self.origins[report.declaration.origin.value] += 1
-        self.integrity[report.integrity.value] += 1
-        if any(matches(report, c) for c in self.fail_on):
+        self.origins[facts.origin] += 1
+        self.integrity[facts.integrity] += 1
+        if facts.matched:
             self.matched += 1
 
     def summary(self) -> str:

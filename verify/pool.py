@@ -3,7 +3,8 @@
 Each worker builds one :class:`~verify.core.Verifier` (one native c2pa Context) when it
 starts and reuses it. The pool guarantees what a batch or a service needs from hostile input:
 
-- every submission resolves to a :class:`~verify.report.Report`, never to an exception;
+- every submission resolves to a :class:`~verify.report.Report` (or, with ``render``, to
+  what it makes of one, in the worker), never to an exception;
 - an asset that takes longer than ``timeout`` seconds gets a ``timeout`` report and its
   worker is killed and replaced;
 - a worker that dies (native crash, out of memory, killed) gets a ``crashed`` report for
@@ -14,25 +15,34 @@ starts and reuses it. The pool guarantees what a batch or a service needs from h
 A dispatcher thread owns the workers and their pipes; callers only touch futures.
 Paths are pipelined a few deep per worker (the next task is already in the pipe while the
 current one runs); the clock of a task starts when the task before it finished.
+
+Each worker has two one-way pipes: tasks go down one (multiprocessing's framing, blocking
+writes), results come up the other, which the dispatcher reads without blocking, in bulk,
+from one persistent selector: a wake-up costs one read however many results are waiting.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 import multiprocessing
 import os
+import pickle
+import selectors
 import signal
 import socket
+import struct
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from .core import CheckOptions, Verifier, error_report
 from .reader import ErrorKind
@@ -42,12 +52,29 @@ from .report import Report
 #: lets tests force a hang or a crash on chosen inputs. Must be picklable (module level).
 BeforeCheck = Callable[[str], None]
 
+R = TypeVar("R")
+#: What a pool makes of each report, in the worker (and in the parent for the reports it
+#: makes itself: timeouts, crashes). Must be picklable. The batch CLI renders the output
+#: line there, so the parent neither unpickles whole reports nor serializes them.
+Render = Callable[[Report], R]
+
+
+def unchanged(report: Report) -> Report:
+    """The default render: the report itself."""
+    return report
+
+
 #: Paths sent ahead to one worker (bytes payloads are only sent to an idle worker).
 PIPELINE_DEPTH = 4
 #: How long a new worker may take to import the library and build its Context.
 START_TIMEOUT = 60.0
-#: Workers that die before becoming ready, in a row, before the pool gives up.
+#: Longest single wait of the dispatcher (it then re-reads the deadlines).
+MAX_WAIT = 3600.0
+#: Workers that die before becoming ready, in a row, before the pool pauses starting them.
 MAX_START_FAILURES = 3
+#: The pauses after each such round of start failures; after the last round the pool gives
+#: up (a passing shortage of memory or processes recovers, a broken install does not).
+START_BACKOFF = (1.0, 4.0)
 
 
 def default_jobs() -> int:
@@ -56,6 +83,25 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except AttributeError:  # pragma: no cover - not on Linux
         return os.cpu_count() or 1
+
+
+def tiny_png() -> bytes:
+    """A 1x1 grey PNG: the warm-up asset that proves a worker can start and answer."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x80"))
+        + chunk(b"IEND", b"")
+    )
+
+
+WARM_UP_NAME = "warm-up.png"
 
 
 class PoolClosed(RuntimeError):
@@ -96,47 +142,132 @@ def run_task(verifier: Verifier, task: Task) -> Report:
     )
 
 
-def _worker_main(conn: Connection, options: CheckOptions, before_check: BeforeCheck | None) -> None:
+WorkerMain = Callable[..., None]
+
+# Tasks travel as plain tuples, which pickle several times faster than dataclasses:
+# (task_id, index, rendered, kind, path or name, display or media type, sidecar).
+_PATH = 0
+_BYTES = 1
+
+
+def _worker_main(
+    tasks: Connection,
+    results: Connection,
+    options: CheckOptions,
+    before_check: BeforeCheck | None,
+    render: Render[Any] = unchanged,
+) -> None:
     """Worker process: build one Verifier, then check tasks until told to stop."""
     # The parent decides when to stop: Ctrl-C in a terminal reaches the whole process group.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         verifier = Verifier(options)
     except Exception as exc:  # reported to the parent, which fails the pool's start
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        results.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    conn.send(("ready", os.getpid()))
+    results.send(("ready", os.getpid()))
     while True:
+        task: Task
         try:
-            message = conn.recv()
+            message = tasks.recv()
+            if message is None:
+                return
+            task_id, index, rendered, kind, first, second, sidecar = message
+            if kind == _PATH:
+                task = PathTask(first, second)
+            else:  # the payload follows as raw bytes (see WorkerPool._transmit)
+                task = BytesTask(tasks.recv_bytes(), first, second, sidecar)
         except (EOFError, OSError):
             return
-        if message is None:
-            return
-        task_id, task = message
         if before_check is not None:
             before_check(task.name)
-        conn.send(("result", task_id, run_task(verifier, task)))
+        report = run_task(verifier, task)
+        if index is not None:
+            # Just built and held by nothing else: set in place, sparing a copy per input.
+            object.__setattr__(report, "index", index)
+        results.send(("result", task_id, render(report) if rendered else report))
 
 
-@dataclass
+#: Bytes read from a result pipe at once (results are a few KB; larger ones take reads).
+#: Read into one reused buffer: os.read(fd, n) would allocate n bytes per call.
+_READ_SIZE = 1 << 16
+_SIZE = struct.Struct("!i")
+_LARGE_SIZE = struct.Struct("!Q")
+
+
+def _take_messages(buffer: bytearray) -> list[Any]:
+    """Unpickle every whole message in `buffer` (multiprocessing's framing: a signed 4-byte
+    size, or -1 then an 8-byte size) and remove them from it; a partial one stays."""
+    messages = []
+    pos = 0
+    end_of_data = len(buffer)
+    while end_of_data - pos >= _SIZE.size:
+        (size,) = _SIZE.unpack_from(buffer, pos)
+        start = pos + _SIZE.size
+        if size == -1:
+            if end_of_data - start < _LARGE_SIZE.size:
+                break
+            (size,) = _LARGE_SIZE.unpack_from(buffer, start)
+            start += _LARGE_SIZE.size
+        end = start + size
+        if end > end_of_data:
+            break
+        messages.append(pickle.loads(buffer[start:end]))
+        pos = end
+    if pos:
+        del buffer[:pos]
+    return messages
+
+
 class _Job:
-    task: Task
-    index: int | None
-    future: Future[Report]
-    task_id: int = 0
+    """One submission: its task, where its result goes, and whether the worker renders it."""
+
+    __slots__ = ("deliver", "index", "rendered", "resolved", "task", "task_id")
+
+    def __init__(
+        self,
+        task: Task,
+        index: int | None,
+        deliver: Callable[[Any], None],
+        rendered: bool,
+        task_id: int,
+    ) -> None:
+        self.task = task
+        self.index = index
+        self.deliver = deliver
+        self.rendered = rendered
+        self.task_id = task_id
+        self.resolved = False
+
+    def message(self) -> tuple[Any, ...]:
+        task = self.task
+        if isinstance(task, PathTask):
+            return (self.task_id, self.index, self.rendered, _PATH, task.path, task.display, None)
+        return (
+            self.task_id,
+            self.index,
+            self.rendered,
+            _BYTES,
+            task.name,
+            task.media_type,
+            task.sidecar,
+        )
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: BaseProcess
-    conn: Connection
+    #: The parent's ends: tasks are sent on one, results read (non-blocking) from the other.
+    tasks: Connection
+    results: Connection
     started: float
     ready: bool = False
     inflight: deque[_Job] = dataclasses.field(default_factory=deque)
     #: When the job at the head of `inflight` started (monotonic seconds).
     head_since: float = 0.0
     done: int = 0
+    #: Result bytes read but not yet a whole message.
+    pending: bytearray = dataclasses.field(default_factory=bytearray)
 
 
 def _default_context() -> Any:
@@ -151,20 +282,32 @@ def _default_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _death_reason(process: BaseProcess) -> str:
+def _exit_reason(process: BaseProcess) -> str:
     code = process.exitcode
     if code is None:
-        return "the worker process stopped responding"
+        return "stopped responding"
     if code < 0:
         try:
             name = signal.Signals(-code).name
         except ValueError:
             name = f"signal {-code}"
-        return f"the worker process was killed by {name} while checking this input"
-    return f"the worker process exited with status {code} while checking this input"
+        return f"was killed by {name}"
+    return f"exited with status {code}"
 
 
-class WorkerPool:
+def _death_reason(process: BaseProcess) -> str:
+    return f"the worker process {_exit_reason(process)} while checking this input"
+
+
+def _settle(future: Future[Any]) -> Callable[[Any], None]:
+    def deliver(value: Any) -> None:
+        if not future.done():
+            future.set_result(value)
+
+    return deliver
+
+
+class WorkerPool(Generic[R]):
     """N worker processes, each with its own Verifier; futures that always give a Report.
 
     ``jobs`` workers at most (default: the CPUs this process may run on), started on
@@ -172,8 +315,36 @@ class WorkerPool:
     submissions at most before submit blocks (default: 8 per worker, twice the pipeline).
     ``before_check`` is a test hook run in the worker before each check. ``start_method``
     overrides the multiprocessing start method (default: forkserver where available, else
-    spawn).
+    spawn). ``render`` turns each report into what the futures give, in the worker.
     """
+
+    #: Pauses between rounds of start failures (a class attribute so tests can shorten it).
+    start_backoff: tuple[float, ...] = START_BACKOFF
+
+    @overload
+    def __init__(
+        self: WorkerPool[Report],
+        options: CheckOptions | None = None,
+        *,
+        jobs: int | None = None,
+        timeout: float | None = 30.0,
+        max_pending: int | None = None,
+        before_check: BeforeCheck | None = None,
+        start_method: str | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: WorkerPool[R],
+        options: CheckOptions | None = None,
+        *,
+        jobs: int | None = None,
+        timeout: float | None = 30.0,
+        max_pending: int | None = None,
+        before_check: BeforeCheck | None = None,
+        start_method: str | None = None,
+        render: Render[R],
+    ) -> None: ...
 
     def __init__(
         self,
@@ -184,11 +355,13 @@ class WorkerPool:
         max_pending: int | None = None,
         before_check: BeforeCheck | None = None,
         start_method: str | None = None,
+        render: Render[Any] = unchanged,
     ) -> None:
         if jobs is not None and jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
-        if timeout is not None and timeout <= 0:
-            raise ValueError(f"timeout must be positive, got {timeout}")
+        # `0 < t < inf` is also false for nan, which would never expire (and spin the loop).
+        if timeout is not None and not (0 < timeout < math.inf):
+            raise ValueError(f"timeout must be positive and finite (None: no limit), got {timeout}")
         self.options = options or CheckOptions()
         self.jobs = jobs or default_jobs()
         self.timeout = timeout
@@ -196,6 +369,7 @@ class WorkerPool:
         if self.max_pending < 1:
             raise ValueError("max_pending must be at least 1")
         self._before_check = before_check
+        self._render: Render[R] = render
         self._ctx: Any = (
             multiprocessing.get_context(start_method) if start_method else _default_context()
         )
@@ -207,10 +381,17 @@ class WorkerPool:
         self._closing = False
         self._abort = False
         self._start_failures = 0
+        #: Rounds of MAX_START_FAILURES start failures so far, and when starting may resume.
+        self._start_rounds = 0
+        self._retry_at = 0.0
         self._broken: str | None = None
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
         self._wake_w.setblocking(False)
+        self._scratch = memoryview(bytearray(_READ_SIZE))
+        # Registered once per worker, not rebuilt per wait as connection.wait() does.
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._wake_r, selectors.EVENT_READ, None)
         self._thread = threading.Thread(target=self._run, name="verify-pool", daemon=True)
         self._thread.start()
 
@@ -218,7 +399,7 @@ class WorkerPool:
 
     def submit_path(
         self, path: str | os.PathLike[str], index: int | None = None, display: str | None = None
-    ) -> Future[Report]:
+    ) -> Future[R]:
         """Queue a file; blocks while `max_pending` submissions are unresolved."""
         name = os.fspath(path)
         return self._submit(PathTask(name, display if display is not None else name), index)
@@ -230,30 +411,43 @@ class WorkerPool:
         media_type: str | None = None,
         index: int | None = None,
         sidecar: bytes | None = None,
-    ) -> Future[Report]:
+    ) -> Future[R]:
         """Queue an in-memory asset; blocks while `max_pending` submissions are unresolved."""
         return self._submit(BytesTask(data, name, media_type, sidecar), index)
 
-    def _submit(self, task: Task, index: int | None) -> Future[Report]:
+    def _submit(self, task: Task, index: int | None) -> Future[R]:
+        future: Future[R] = Future()
+        self.enqueue(task, index, _settle(future))
+        return future
+
+    def enqueue(self, task: Task, index: int | None, deliver: Callable[[R], None]) -> None:
+        """Queue a task whose result is handed to `deliver` (the batch runner's way in:
+        no future per input). `deliver` runs on the dispatcher thread and must not block.
+        Blocks while `max_pending` submissions are unresolved."""
+        self._enqueue(task, index, deliver, rendered=True)
+
+    def _enqueue(
+        self, task: Task, index: int | None, deliver: Callable[[Any], None], rendered: bool
+    ) -> None:
         if self._closing:
             raise PoolClosed("the pool is closed")
         self._slots.acquire()
-        future: Future[Report] = Future()
-        job = _Job(task, index, future)
         with self._lock:
             if self._closing:
                 self._slots.release()
                 raise PoolClosed("the pool is closed")
             self._next_id += 1
-            job.task_id = self._next_id
             idle = not self._queue
-            self._queue.append(job)
+            self._queue.append(_Job(task, index, deliver, rendered, self._next_id))
         # A queue that already holds work needs no wake-up: the dispatcher could not place
         # its head, and jobs are placed in order, so it waits for a worker event anyway.
         # Sparing the wake-up per input saves a syscall and a dispatcher pass each.
         if idle:
             self._wake()
-        return future
+
+    def render(self, report: Report) -> R:
+        """What the pool makes of a report built outside it (the batch runner's own)."""
+        return self._render(report)
 
     def close(self, timeout: float | None = None) -> None:
         """Finish what was submitted, then stop the workers.
@@ -276,7 +470,7 @@ class WorkerPool:
         self._wake()
         self._thread.join(10.0)
 
-    def __enter__(self) -> WorkerPool:
+    def __enter__(self) -> WorkerPool[R]:
         return self
 
     def __exit__(self, exc_type: object, *_: object) -> None:
@@ -285,6 +479,28 @@ class WorkerPool:
         else:
             self.terminate()
 
+    def warm_up(self) -> str | None:
+        """Check one tiny asset through a worker: None when the pool can check, else why not.
+
+        A worker builds its Verifier (the c2pa Context with the trust settings) when it
+        starts, so settings the library rejects show here, once, and the calling process
+        never has to load the library itself.
+        """
+        rounds = MAX_START_FAILURES * (len(self.start_backoff) + 1)
+        # Starts, pauses, then the check itself (a tiny PNG: bounded here, whatever --timeout).
+        wait = rounds * START_TIMEOUT + sum(self.start_backoff) + START_TIMEOUT
+        future: Future[Report] = Future()
+        self._enqueue(BytesTask(tiny_png(), WARM_UP_NAME), None, _settle(future), rendered=False)
+        try:
+            report = future.result(wait)
+        except TimeoutError:
+            return "no answer from the worker pool"
+        if self._broken is not None:
+            return self._broken
+        if report.error is not None:
+            return report.error.message
+        return None
+
     @property
     def broken(self) -> str | None:
         """Why no worker can start (every submission then gets an `internal` report)."""
@@ -292,7 +508,10 @@ class WorkerPool:
 
     @property
     def worker_pids(self) -> list[int]:
-        """Process ids of the live workers (for tests and diagnostics)."""
+        """Process ids of the live workers (for tests and diagnostics).
+
+        Answers at once: the dispatcher never holds the lock while it writes to a pipe.
+        """
         with self._lock:
             return [w.process.pid for w in self._workers if w.process.pid is not None]
 
@@ -308,6 +527,7 @@ class WorkerPool:
         finally:
             self._shutdown_workers()
             self._fail_all("the worker pool was shut down before this input was checked")
+            self._selector.close()
             self._wake_r.close()
             self._wake_w.close()
 
@@ -327,14 +547,21 @@ class WorkerPool:
             self._enforce_deadlines()
 
     def _assign(self) -> None:
-        with self._lock:
-            while self._queue:
+        # The lock guards the queue only, never a pipe write or a process start: callers
+        # (submit on an event loop, worker_pids for /readyz) must not wait for a large send.
+        # Only this thread takes jobs off the head (callers append at the tail), so the
+        # head seen under the lock is still the head when it is popped.
+        while True:
+            with self._lock:
+                if not self._queue:
+                    return
                 job = self._queue[0]
-                worker = self._pick_worker(job)
-                if worker is None:
-                    break
+            worker = self._pick_worker(job)
+            if worker is None:
+                return
+            with self._lock:
                 self._queue.popleft()
-                self._send(worker, job)
+            self._send(worker, job)
 
     def _pick_worker(self, job: _Job) -> _Worker | None:
         ready = [w for w in self._workers if w.ready]
@@ -342,7 +569,12 @@ class WorkerPool:
         if idle:
             return idle[0]
         starting = any(not w.ready for w in self._workers)
-        if len(self._workers) < self.jobs and not starting and self._broken is None:
+        if (
+            len(self._workers) < self.jobs
+            and not starting
+            and self._broken is None
+            and time.monotonic() >= self._retry_at
+        ):
             try:
                 self._start_worker()
             except Exception as exc:  # e.g. a script without the __main__ guard under spawn
@@ -356,16 +588,33 @@ class WorkerPool:
         return min(open_, key=lambda w: len(w.inflight))
 
     def _start_worker(self) -> None:
-        parent, child = self._ctx.Pipe(duplex=True)
+        task_reader, task_writer = self._ctx.Pipe(duplex=False)
+        result_reader, result_writer = self._ctx.Pipe(duplex=False)
         process = self._ctx.Process(
-            target=_worker_main,
-            args=(child, self.options, self._before_check),
+            target=self._worker_target(),
+            args=(task_reader, result_writer, self.options, self._before_check, self._render),
             name="verify-worker",
             daemon=True,
         )
-        process.start()
-        child.close()
-        self._workers.append(_Worker(process, parent, time.monotonic()))
+        try:
+            process.start()
+        except BaseException:
+            task_writer.close()
+            result_reader.close()
+            raise
+        finally:
+            task_reader.close()
+            result_writer.close()
+        os.set_blocking(result_reader.fileno(), False)
+        worker = _Worker(process, task_writer, result_reader, time.monotonic())
+        self._selector.register(result_reader.fileno(), selectors.EVENT_READ, (worker, False))
+        self._selector.register(process.sentinel, selectors.EVENT_READ, (worker, True))
+        with self._lock:
+            self._workers.append(worker)
+
+    def _worker_target(self) -> WorkerMain:
+        """What a worker process runs (tests substitute one that fails to start)."""
+        return _worker_main
 
     def _send(self, worker: _Worker, job: _Job) -> None:
         if not worker.inflight:
@@ -373,68 +622,107 @@ class WorkerPool:
         worker.inflight.append(job)
         # If the worker died, its sentinel reports it and the job is handled there.
         with contextlib.suppress(OSError, ValueError):
-            worker.conn.send((job.task_id, job.task))
+            self._transmit(worker.tasks, job)
+
+    def _transmit(self, conn: Connection, job: _Job) -> None:
+        """Write one task to a worker's pipe (the dispatcher thread, without the lock).
+
+        An in-memory asset's bytes go as a raw message after the task: pickling them would
+        copy the whole upload once more in each process.
+        """
+        conn.send(job.message())
+        if isinstance(job.task, BytesTask):
+            conn.send_bytes(job.task.data)
 
     def _wait_and_handle(self) -> None:
-        objects: list[Any] = [self._wake_r]
-        for w in self._workers:
-            objects.extend((w.conn, w.process.sentinel))
-        ready = set(wait(objects, self._wait_seconds()))
-        if self._wake_r in ready:
-            with contextlib.suppress(BlockingIOError, OSError):
-                while self._wake_r.recv(4096):
-                    pass
-        for w in list(self._workers):
-            if w.conn in ready:
-                self._receive(w)
-            if w in self._workers and w.process.sentinel in ready:
-                self._on_death(w)
+        events = self._selector.select(self._wait_seconds())
+        died: list[_Worker] = []
+        for key, _ in events:
+            if key.data is None:
+                with contextlib.suppress(BlockingIOError, OSError):
+                    while self._wake_r.recv(4096):
+                        pass
+                continue
+            worker, death = key.data
+            if death:
+                died.append(worker)
+            elif worker in self._workers:  # not retired by an earlier event of this round
+                self._receive(worker)
+        # Results first (above), then deaths: what a worker sent before it died counts.
+        for worker in died:
+            if worker in self._workers:
+                self._on_death(worker)
 
     def _wait_seconds(self) -> float | None:
         now = time.monotonic()
         deadlines = [w.started + START_TIMEOUT for w in self._workers if not w.ready]
+        if self._retry_at > now:
+            deadlines.append(self._retry_at)
         if self.timeout is not None:
             deadlines += [w.head_since + self.timeout for w in self._workers if w.inflight]
         if not deadlines:
             return None
-        return max(0.0, min(deadlines) - now)
+        # Capped: the OS wait rejects timeouts past ~24 days (a huge --timeout is legal).
+        return min(MAX_WAIT, max(0.0, min(deadlines) - now))
 
     def _receive(self, worker: _Worker) -> None:
-        try:
-            while worker.conn.poll():
-                message = worker.conn.recv()
-                self._on_message(worker, message)
-        except (EOFError, OSError):
+        if self._drain(worker):
             self._on_death(worker)
+
+    def _drain(self, worker: _Worker) -> bool:
+        """Handle every whole message waiting in the worker's result pipe; True at its end
+        (the worker exited)."""
+        ended = False
+        scratch = self._scratch
+        try:
+            while True:
+                n = os.readv(worker.results.fileno(), (scratch,))
+                if not n:
+                    ended = True
+                    break
+                worker.pending += scratch[:n]
+                if n < _READ_SIZE:
+                    break  # the pipe is empty now: spare the read that would say so
+        except BlockingIOError:
+            pass
+        except (OSError, ValueError):  # closed under us: the same as its end
+            ended = True
+        try:
+            messages = _take_messages(worker.pending)
+        except Exception:  # a message that does not unpickle: the worker is not sane
+            messages, ended = [], True
+        for message in messages:
+            if worker not in self._workers:
+                break  # retired by an earlier message ("failed")
+            self._on_message(worker, message)
+        return ended
 
     def _on_message(self, worker: _Worker, message: tuple[Any, ...]) -> None:
         kind = message[0]
         if kind == "ready":
             worker.ready = True
             self._start_failures = 0
+            self._start_rounds = 0
         elif kind == "failed":
             self._broken = f"the worker could not start: {message[1]}"
             self._retire(worker, kill=True)
         elif kind == "result":
-            _, task_id, report = message
+            _, task_id, value = message
             if worker.inflight and worker.inflight[0].task_id == task_id:
                 job = worker.inflight.popleft()
                 worker.done += 1
                 worker.head_since = time.monotonic()
-                self._resolve(job, report)
+                self._deliver(job, value)
 
     def _on_death(self, worker: _Worker) -> None:
         # Results the worker sent before it died are still in the pipe: keep them.
-        with contextlib.suppress(EOFError, OSError):
-            while worker.conn.poll():
-                self._on_message(worker, worker.conn.recv())
+        if worker in self._workers:
+            self._drain(worker)
         if worker not in self._workers:
             return
         worker.process.join(1.0)
         if not worker.ready:
-            self._start_failures += 1
-            if self._start_failures >= MAX_START_FAILURES:
-                self._broken = f"workers keep dying at start ({_death_reason(worker.process)})"
+            self._start_failed(f"the last one {_exit_reason(worker.process)}")
         if worker.inflight:
             job = worker.inflight.popleft()
             self._resolve(job, self._error(job, ErrorKind.CRASHED, _death_reason(worker.process)))
@@ -444,9 +732,7 @@ class WorkerPool:
         now = time.monotonic()
         for worker in list(self._workers):
             if not worker.ready and now - worker.started > START_TIMEOUT:
-                self._start_failures += 1
-                if self._start_failures >= MAX_START_FAILURES:
-                    self._broken = "workers did not start in time"
+                self._start_failed(f"the last one was not ready after {START_TIMEOUT:g} s")
                 self._retire(worker, kill=True)
             elif (
                 self.timeout is not None
@@ -461,31 +747,64 @@ class WorkerPool:
                 self._resolve(job, self._error(job, ErrorKind.TIMEOUT, message))
                 self._retire(worker, kill=True)
 
+    def _start_failed(self, last: str) -> None:
+        """A worker died or hung before it was ready: pause after a few, give up after a few
+        pauses. The inputs waiting meanwhile keep their place (their clocks have not
+        started); once the pool gives up, each gets an `internal` report saying why."""
+        self._start_failures += 1
+        if self._start_failures < MAX_START_FAILURES:
+            return
+        self._start_failures = 0
+        self._start_rounds += 1
+        backoff = self.start_backoff
+        if self._start_rounds <= len(backoff):
+            self._retry_at = time.monotonic() + backoff[self._start_rounds - 1]
+            return
+        attempts = MAX_START_FAILURES * self._start_rounds
+        pauses = " and ".join(f"{p:g} s" for p in backoff)
+        self._broken = (
+            f"no worker process could start: {attempts} in a row died or hung before they"
+            f" were ready, with pauses of {pauses} between rounds ({last});"
+            " the pool stopped trying"
+        )
+
     def _retire(self, worker: _Worker, kill: bool) -> None:
         """Remove a worker; the jobs queued behind its current one go back to the front."""
-        if worker in self._workers:
-            self._workers.remove(worker)
+        with self._lock:
+            if worker in self._workers:
+                self._workers.remove(worker)
         if kill and worker.process.is_alive():
             worker.process.kill()
         worker.process.join(5.0)
-        with contextlib.suppress(OSError):
-            worker.conn.close()
+        self._close_pipes(worker)
         with contextlib.suppress(ValueError):
             worker.process.close()
         with self._lock:
             self._queue.extendleft(reversed(worker.inflight))
         worker.inflight.clear()
 
+    def _close_pipes(self, worker: _Worker) -> None:
+        for key in list(self._selector.get_map().values()):
+            if key.data is not None and key.data[0] is worker:
+                self._selector.unregister(key.fileobj)
+        for conn in (worker.tasks, worker.results):
+            with contextlib.suppress(OSError):
+                conn.close()
+
     def _error(self, job: _Job, kind: ErrorKind, message: str) -> Report:
         return error_report(job.task.name, kind, message)
 
     def _resolve(self, job: _Job, report: Report) -> None:
-        if job.index is not None and report.index != job.index:
-            # The report was just unpickled (or built) here and nothing else holds it:
-            # setting the field in place spares a copy of the whole report per input.
+        """Resolve a job with a report made here (a timeout, a crash, a shutdown)."""
+        if job.index is not None:
+            # Just built here and held by nothing else: set in place, sparing a copy.
             object.__setattr__(report, "index", job.index)
-        if not job.future.done():
-            job.future.set_result(report)
+        self._deliver(job, self._render(report) if job.rendered else report)
+
+    def _deliver(self, job: _Job, value: Any) -> None:
+        if not job.resolved:
+            job.resolved = True
+            job.deliver(value)
             self._slots.release()
 
     def _fail_queue(self, why: str) -> None:
@@ -506,7 +825,7 @@ class WorkerPool:
         for worker in self._workers:
             with contextlib.suppress(OSError, ValueError):
                 if not self._abort:
-                    worker.conn.send(None)
+                    worker.tasks.send(None)
         deadline = time.monotonic() + 5.0
         for worker in self._workers:
             if self._abort:
@@ -520,6 +839,6 @@ class WorkerPool:
                 why = "the worker pool was shut down before this input was checked"
                 self._resolve(job, self._error(job, ErrorKind.INTERNAL, why))
             worker.inflight.clear()
-            with contextlib.suppress(OSError):
-                worker.conn.close()
-        self._workers.clear()
+            self._close_pipes(worker)
+        with self._lock:
+            self._workers.clear()

@@ -57,9 +57,13 @@ class Progress:
         return self
 
     def advance(self, report: Report) -> None:
+        self.step(checked=report.error is None)
+
+    def step(self, checked: bool) -> None:
+        """One more input done (`checked`: it has no error)."""
         if self._progress is None:
             return
-        if report.error is not None:
+        if not checked:
             self._errors += 1
         task = self._progress.tasks[0]
         speed = task.speed

@@ -1,15 +1,18 @@
 """Output formats: each writes a stream of reports to a text file as they arrive.
 
 text, json and html are for people and single documents (the CLI keeps them in input
-order); jsonl and csv are for pipelines: one record per line, flushed as each report
-completes. text is drawn in colour (`rich`) when it goes to a terminal.
+order); jsonl and csv are for pipelines: one record per line, written as each report
+completes (the CLI flushes whenever it waits for the next result, and at the end). text
+is drawn in colour (`rich`) when it goes to a terminal.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
 
+from .outcome import Counted, FailOn, counted
 from .render_csv import csv_header, report_to_csv_line
 from .render_text import render_report
 from .report import Report
@@ -30,6 +33,36 @@ class OutputFormat(StrEnum):
     def streams(self) -> bool:
         """Whether records go out as they complete (else in input order)."""
         return self in (OutputFormat.JSONL, OutputFormat.CSV)
+
+
+class Record(NamedTuple):
+    """A report as a streaming format's line, with the facts the batch parent counts.
+
+    Made in the worker (`LineRender`): the parent writes the line and counts the facts,
+    and never unpickles or serializes the report itself.
+    """
+
+    line: str
+    facts: Counted
+
+
+@dataclass(frozen=True)
+class LineRender:
+    """Report -> Record for jsonl or csv: the worker pool's `render` for batch runs."""
+
+    fmt: OutputFormat
+    fail_on: frozenset[FailOn]
+
+    def __post_init__(self) -> None:
+        if not self.fmt.streams:
+            raise ValueError(f"{self.fmt.value} is not written a line per record")
+
+    def __call__(self, report: Report) -> Record:
+        if self.fmt is OutputFormat.JSONL:
+            line = report_to_json(report) + "\n"
+        else:
+            line = report_to_csv_line(report)
+        return Record(line, counted(report, self.fail_on))
 
 
 class ReportWriter(Protocol):
@@ -82,7 +115,10 @@ class JsonlWriter:
 
     def write(self, report: Report) -> None:
         self.out.write(report_to_json(report) + "\n")
-        self.out.flush()
+
+    def write_line(self, line: str) -> None:
+        """A record already rendered (`LineRender`)."""
+        self.out.write(line)
 
     def finish(self) -> None:
         self.out.flush()
@@ -96,7 +132,10 @@ class CsvWriter:
 
     def write(self, report: Report) -> None:
         self.out.write(report_to_csv_line(report))
-        self.out.flush()
+
+    def write_line(self, line: str) -> None:
+        """A record already rendered (`LineRender`)."""
+        self.out.write(line)
 
     def finish(self) -> None:
         self.out.flush()
@@ -129,6 +168,15 @@ def make_writer(
         return HtmlWriter(out, page or PageOptions())
     if fmt is OutputFormat.JSON:
         return JsonWriter(out, single)
+    return make_line_writer(fmt, out, header=header)
+
+
+def make_line_writer(
+    fmt: OutputFormat, out: IO[str], *, header: bool = True
+) -> JsonlWriter | CsvWriter:
+    """The writer for a streaming format (jsonl, csv), which also takes rendered lines."""
     if fmt is OutputFormat.JSONL:
         return JsonlWriter(out)
-    return CsvWriter(out, header)
+    if fmt is OutputFormat.CSV:
+        return CsvWriter(out, header)
+    raise ValueError(f"{fmt.value} is not written a line per record")

@@ -9,7 +9,7 @@ import click
 
 from ..core import CheckOptions
 from ..limits import Limits, with_overrides
-from ..options import limit_option, max_depth_option, watermarks_option
+from ..options import Seconds, limit_option, max_depth_option, watermarks_option
 from ..trust.cli import TrustArgs, resolve_trust, trust_options
 from .config import (
     DEFAULT_HOST,
@@ -73,7 +73,7 @@ def _url(sock: socket.socket) -> tuple[str, int, str]:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0),
+    type=Seconds(),
     default=DEFAULT_TIMEOUT,
     show_default=True,
     help="Seconds per upload before its worker is replaced (504); 0: no limit.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import math
 import os
 from dataclasses import dataclass, field
 
@@ -58,8 +59,8 @@ class ServerConfig:
             raise ServerConfigError(f"workers must be at least 1, got {self.workers}")
         if self.max_body < 1:
             raise ServerConfigError(f"max_body must be at least 1 byte, got {self.max_body}")
-        if self.timeout is not None and self.timeout <= 0:
-            raise ServerConfigError(f"timeout must be positive, got {self.timeout}")
+        if self.timeout is not None and not (0 < self.timeout < math.inf):
+            raise ServerConfigError(f"timeout must be positive and finite, got {self.timeout}")
         if self.max_connections < 1:
             raise ServerConfigError(
                 f"max_connections must be at least 1, got {self.max_connections}"

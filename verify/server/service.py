@@ -5,15 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import struct
 import time
-import zlib
 from concurrent.futures import Future
 from typing import Any
 
 from .. import __version__, media
 from ..core import error_report
-from ..pool import START_TIMEOUT, PoolClosed, WorkerPool
+from ..pool import PoolClosed, WorkerPool
 from ..reader import ErrorKind, library_versions, supported_mime_types
 from ..report import Report
 from .config import ServerConfig, ServerConfigError
@@ -28,25 +26,6 @@ class ServiceUnavailable(Exception):
 def supported_media_types() -> frozenset[str]:
     """Media types the native reader accepts (the library also lists bare extensions)."""
     return frozenset(t for t in supported_mime_types() if "/" in t)
-
-
-def _tiny_png() -> bytes:
-    """A 1x1 grey PNG: the warm-up asset that proves a worker can start and answer."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00\x80"))
-        + chunk(b"IEND", b"")
-    )
-
-
-WARM_UP_NAME = "warm-up.png"
 
 
 def _bridge(future: Future[Report]) -> asyncio.Future[Report]:
@@ -73,7 +52,7 @@ def _bridge(future: Future[Report]) -> asyncio.Future[Report]:
 class Service:
     """Checks uploads in the worker pool; knows whether it is ready."""
 
-    def __init__(self, config: ServerConfig, metrics: Metrics, pool: WorkerPool) -> None:
+    def __init__(self, config: ServerConfig, metrics: Metrics, pool: WorkerPool[Report]) -> None:
         self.config = config
         self.metrics = metrics
         self.pool = pool
@@ -92,21 +71,16 @@ class Service:
     @classmethod
     def start(cls, config: ServerConfig, metrics: Metrics | None = None) -> Service:
         """Start the pool and check one asset through it; ServerConfigError if it cannot."""
-        pool = WorkerPool(
+        pool: WorkerPool[Report] = WorkerPool(
             config.options,
             jobs=config.workers,
             timeout=config.timeout,
             before_check=config.before_check,
         )
-        wait = START_TIMEOUT + (config.timeout or START_TIMEOUT) + 5.0
-        try:
-            report = pool.submit_bytes(_tiny_png(), name=WARM_UP_NAME).result(wait)
-        except TimeoutError:
-            report = None
-        if report is None or report.error is not None or pool.broken is not None:
+        why = pool.warm_up()
+        if why is not None:
             pool.terminate()
-            why = pool.broken or (report.error.message if report and report.error else None)
-            raise ServerConfigError(f"the worker pool cannot check assets: {why or 'no answer'}")
+            raise ServerConfigError(f"the worker pool cannot check assets: {why}")
         return cls(config, metrics or Metrics(), pool)
 
     async def check(self, upload: Upload) -> Report:

@@ -43,8 +43,6 @@ GENERIC_TYPES = frozenset(
 )
 #: Names clients use for a type the library knows by another name.
 ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg"}
-#: Raw formats whose bytes look like TIFF: a declared or extension type is kept.
-TIFF_BASED = frozenset({"image/x-adobe-dng", "image/dng", "image/x-nikon-nef", "image/x-sony-arw"})
 
 
 class BodyTooLarge(Exception):
@@ -85,16 +83,12 @@ def choose_media_type(head: bytes, declared: str | None, filename: str | None) -
     """The type an upload is checked as.
 
     As in the CLI, the bytes decide when they are recognisable; otherwise the declared
-    type, then the file name's extension. SVG (text) and TIFF-based raw formats keep a
-    declared or extension type, since their first bytes are not specific enough.
+    type, then the file name's extension. SVG (text), TIFF-based raw formats and
+    ZIP-based documents (Office, ODF, EPUB) keep a declared or extension type, since
+    their first bytes are not specific enough (`verify.media.prefer`).
     """
     named = media_type_of(declared) or (media.from_extension(filename) if filename else None)
-    sniffed = media.sniff(head)
-    if sniffed is None or sniffed == "image/svg+xml":
-        return named or sniffed or OCTET_STREAM
-    if sniffed == "image/tiff" and named in TIFF_BASED:
-        return named
-    return sniffed
+    return media.prefer(media.sniff(head), named) or OCTET_STREAM
 
 
 async def read_body(chunks: AsyncIterator[bytes], limit: int) -> bytes:
