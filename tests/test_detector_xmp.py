@@ -53,6 +53,8 @@ CONTAINERS = [
     ("png itxt compressed", png(itxt("XML:com.adobe.xmp", AI_PACKET, True)), "image/png"),
     ("webp chunk", webp((b"VP8L", b"\0" * 5), (b"XMP ", AI_PACKET)), "image/webp"),
     ("tiff tag 700", tiff_with_xmp(AI_PACKET), "image/tiff"),
+    ("nef (tiff-based raw)", tiff_with_xmp(AI_PACKET), "image/x-nikon-nef"),
+    ("arw (tiff-based raw)", tiff_with_xmp(AI_PACKET), "image/x-sony-arw"),
     ("heif scanned", b"\0\0\0\x18ftypheic" + b"\0" * 40 + AI_PACKET, "image/heic"),
     ("avif scanned", b"\0\0\0\x18ftypavif" + b"\0" * 40 + AI_PACKET, "image/avif"),
 ]

@@ -70,6 +70,8 @@ TIFF = "image/tiff"
 SVG = "image/svg+xml"
 #: Raw formats whose bytes look like TIFF: a declared or extension type is kept.
 TIFF_BASED = frozenset({"image/x-adobe-dng", "image/dng", "image/x-nikon-nef", "image/x-sony-arw"})
+#: TIFF and the raw formats built on it: the metadata detectors read them all as TIFF.
+TIFF_FAMILY = frozenset({TIFF, *TIFF_BASED})
 #: Types that are ZIP archives underneath: a declared or extension type is kept.
 ZIP_BASED = frozenset(ZIP_EXTENSION_TYPES.values())
 

@@ -28,12 +28,13 @@ from dataclasses import dataclass
 
 from ..declaration import Basis, Origin
 from ..limits import Limits
+from ..media import TIFF_FAMILY
 from ..signal import DetectorName, Signal, cut
 from . import containers, tc260
 from .base import Detection, parse_json
 from .names import known_generator
 
-MEDIA_TYPES = frozenset({"image/png", "image/jpeg", "image/webp", "image/tiff"})
+MEDIA_TYPES = frozenset({"image/png", "image/jpeg", "image/webp", *TIFF_FAMILY})
 
 TAG_IMAGE_DESCRIPTION = 0x010E
 TAG_SOFTWARE = 0x0131
@@ -156,7 +157,7 @@ def texts(data: bytes, media_type: str, limits: Limits) -> Iterator[Text | Skipp
         for _, exif in containers.riff_chunks(data, b"WEBP", frozenset({b"EXIF"})):
             block = exif.removeprefix(containers.EXIF_HEADER)
             yield from _exif_texts(block, "WebP EXIF chunk", limits)
-    elif media_type == "image/tiff":
+    elif media_type in TIFF_FAMILY:
         yield from _exif_texts(data, "TIFF", limits)
 
 

@@ -16,13 +16,14 @@ from collections.abc import Iterator
 
 from ..declaration import Basis, Origin
 from ..limits import Limits
+from ..media import TIFF_FAMILY
 from ..signal import DetectorName, Signal, cut
 from . import containers
 from .base import Detection
 from .names import known_generator
 from .xmp import GOOGLE_AI_CREDITS
 
-MEDIA_TYPES = frozenset({"image/jpeg", "image/tiff"})
+MEDIA_TYPES = frozenset({"image/jpeg", *TIFF_FAMILY})
 _PHOTOSHOP = b"Photoshop 3.0\x00"
 _IPTC_RESOURCE = 0x0404
 _TIFF_IPTC_TAG = 33723
@@ -81,7 +82,7 @@ def iim_blocks(data: bytes, media_type: str, limits: Limits) -> Iterator[tuple[s
             if marker == 0xED and payload.startswith(_PHOTOSHOP):
                 for block in photoshop_resources(payload[len(_PHOTOSHOP) :], _IPTC_RESOURCE):
                     yield "JPEG APP13 IPTC-IIM", block
-    elif media_type == "image/tiff":
+    elif media_type in TIFF_FAMILY:
         wanted = frozenset({_TIFF_IPTC_TAG})
         for value in containers.tiff_values(data, wanted, limits.max_metadata_bytes):
             if value.data is not None:

@@ -27,6 +27,7 @@ from defusedxml.ElementTree import fromstring
 from .. import sourcetype
 from ..declaration import Basis, Origin, origin_of
 from ..limits import Limits
+from ..media import TIFF_FAMILY
 from ..signal import DetectorName, Signal, cut
 from . import containers, tc260
 from .base import Detection
@@ -84,9 +85,7 @@ _JPEG_EXTENDED_XMP = b"http://ns.adobe.com/xmp/extension/\x00"
 _TIFF_XMP_TAG = 700
 _SCANNED = frozenset({"image/heic", "image/heif", "image/avif", "image/gif"})
 
-MEDIA_TYPES = frozenset(
-    {"image/jpeg", "image/png", "image/webp", "image/tiff", "image/x-adobe-dng", *_SCANNED}
-)
+MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", *TIFF_FAMILY, *_SCANNED})
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,7 @@ def packets(data: bytes, media_type: str, limits: Limits) -> Iterator[Packet | s
         yield from _png_packets(data, limits)
     elif media_type == "image/webp":
         yield from _webp_packets(data)
-    elif media_type in ("image/tiff", "image/x-adobe-dng"):
+    elif media_type in TIFF_FAMILY:
         yield from _tiff_packets(data, cap)
     elif media_type in _SCANNED:
         items = None if media_type == "image/gif" else containers.heif_xmp(data, cap)
