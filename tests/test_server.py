@@ -444,3 +444,37 @@ def test_serve_without_the_extra_says_what_to_install(monkeypatch: pytest.Monkey
     result = CliRunner().invoke(main, ["serve", "--port", "0"])
     assert result.exit_code == 2
     assert "c2pa-verify[server]" in result.output
+
+
+def test_connections_over_max_connections_get_503() -> None:
+    """With --max-connections 3, a fourth open connection's request is refused with 503,
+    and the server answers again once the others close."""
+    import socket
+    from urllib.parse import urlsplit
+
+    with ServeProcess("--workers", "1", "--no-trust", "--max-connections", "3") as proc:
+        parts = urlsplit(proc.url)
+        held = [
+            socket.create_connection((parts.hostname or "", parts.port or 0), timeout=5)
+            for _ in range(3)
+        ]
+        try:
+            # uvicorn counts a connection once accepted: wait until all three are.
+            deadline = time.monotonic() + 10
+            status = 200
+            while time.monotonic() < deadline:
+                status = httpx.get(proc.url + "/healthz", timeout=CLIENT_TIMEOUT).status_code
+                if status == 503:
+                    break
+                time.sleep(0.1)
+            assert status == 503
+        finally:
+            for sock in held:
+                sock.close()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if httpx.get(proc.url + "/healthz", timeout=CLIENT_TIMEOUT).status_code == 200:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the server did not answer again after the connections closed")
