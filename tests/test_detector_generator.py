@@ -313,7 +313,9 @@ def test_oversized_chunk_is_noted() -> None:
         png(text("parameters", A1111)), "image/png", Limits(max_metadata_bytes=16)
     )
     assert detection.signals == ()
-    assert detection.notes == ("PNG tEXt 'parameters' not read (too large)",)
+    assert detection.notes == (
+        "PNG tEXt 'parameters' not read (too large: over max_metadata_bytes)",
+    )
 
 
 def test_decompression_stops_at_the_cap() -> None:

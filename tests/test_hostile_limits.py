@@ -69,7 +69,9 @@ def test_thousands_of_ingredients_are_cut_with_a_note() -> None:
     report = check_store(store({"active": manifest([CREATED_AI], ingredients)}))
     assert report.provenance is not None
     assert len(report.provenance.ingredients) == DEFAULT_LIMITS.max_ingredients
-    assert "1 manifest(s) cut at the action/ingredient limits" in report.notes
+    assert "1 manifest(s) had more ingredients than max_ingredients; the rest were not read" in (
+        report.notes
+    )
     assert report.declaration.origin.value == "ai_generated"
 
 
@@ -86,7 +88,9 @@ def test_thousands_of_actions_are_cut_with_a_note() -> None:
     report = check_store(store({"active": manifest([*actions, CREATED_AI])}))
     assert report.provenance is not None
     assert len(report.provenance.actions) == DEFAULT_LIMITS.max_actions
-    assert "1 manifest(s) cut at the action/ingredient limits" in report.notes
+    assert "1 manifest(s) had more actions than max_actions; the rest were not read" in report.notes
+    # The AI creation was past the cut: not read, so the verdict is not "not declared".
+    assert report.declaration.origin.value == "undetermined"
     small = check_store(store({"active": manifest(actions[:100])}), Limits(max_actions=7))
     assert small.provenance is not None and len(small.provenance.actions) == 7
 

@@ -91,7 +91,7 @@ def test_limits_cut_and_note() -> None:
     assert len(active.ingredients) == 7
     assert active.truncated
     assert active.title is not None and len(active.title) == 101
-    assert len(parsed.notes) == 3
+    assert len(parsed.notes) == 4  # manifests, actions, ingredients, strings
 
 
 def test_legacy_validation_status_split() -> None:

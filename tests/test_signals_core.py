@@ -197,11 +197,12 @@ def test_text_view_lists_signals(samples_dir: Path) -> None:
 
 
 def test_csv_appends_conflict_and_signals(samples_dir: Path) -> None:
-    """The CSV view ends with the conflict flag and the signals as `detector field`."""
+    """The CSV view appends the conflict flag and the signals as `detector field` (then the
+    limits hit, schema 1.3)."""
     from verify.render_csv import COLUMNS, report_row
 
     report = Verifier().check_path(samples_dir / "comfyui.png")
     row = dict(zip(COLUMNS, report_row(report), strict=True))
-    assert COLUMNS[-2:] == ("conflict", "signals")
+    assert COLUMNS[-3:] == ("conflict", "signals", "limits_hit")
     assert row["conflict"] == "false"
     assert row["signals"] == "generator_metadata png:prompt; generator_metadata png:workflow"

@@ -245,15 +245,18 @@ def build_report(
     declaration = classify_declaration(store, limits=limits)
     classified = {store.active_label: declaration.origin} if store.active_label else {}
     if declaration.truncated:
+        why = (
+            f"it stopped at max_depth={limits.max_depth}"
+            if declaration.depth_cut
+            else "a limit above cut what it could read"
+        )
         notes.append(
-            f"the provenance walk did not see every manifest (max_depth={limits.max_depth},"
-            " or a manifest cut at another limit); a verdict other than AI is left undetermined"
+            f"the provenance walk did not see every manifest ({why}); a verdict other than"
+            " AI is left undetermined"
         )
     explanation = None
     if declaration.origin is Origin.NOT_DECLARED and integrity.integrity is Integrity.MALFORMED:
-        declaration = Declaration(
-            Origin.UNDETERMINED, (), declaration.evidence, declaration.rule, declaration.truncated
-        )
+        declaration = dataclasses.replace(declaration, origin=Origin.UNDETERMINED, ai_tools=())
         explanation = "the manifest is malformed; a declaration in it may not have been readable"
     trust = signer.trust if signer else None
     basis = declaration_basis(declaration, integrity.integrity, trust, store.active_label)

@@ -90,6 +90,8 @@ class Declaration:
     rule: str
     #: The walk stopped on a limit (depth) before it saw everything.
     truncated: bool = False
+    #: ... and it was max_depth that stopped it (not a manifest cut by another limit).
+    depth_cut: bool = False
 
     @property
     def declares_ai(self) -> bool:
@@ -311,8 +313,9 @@ def classify_declaration(
                 tuple(evidence),
                 f"a limit cut the manifests short before everything was read ({rule})",
                 truncated,
+                walk_cut,
             )
-        return Declaration(origin, _tools(ai), tuple(evidence), rule, truncated)
+        return Declaration(origin, _tools(ai), tuple(evidence), rule, truncated, walk_cut)
 
     generated = [e for e in chain if e.source_class is SourceClass.AI_GENERATED and _is_creation(e)]
     if generated:

@@ -91,6 +91,8 @@ class Manifest:
     soft_bindings: tuple[tuple[str, str], ...] = ()
     #: Parsing stopped early on a limit (too many actions/ingredients/assertions).
     truncated: bool = False
+    #: Which limits cut it (`max_actions`, `max_ingredients`).
+    cut_limits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

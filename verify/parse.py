@@ -269,11 +269,10 @@ def parse_manifest(
     labels: list[str] = []
     metadata_types: list[tuple[str, str]] = []
     soft_bindings: list[tuple[str, str]] = []
-    truncated = False
     assertions = _list(raw.get("assertions"))
-    if len(assertions) > limits.max_actions:
-        truncated = True
-        assertions = assertions[: limits.max_actions]
+    # max_actions also caps the assertions looked at (each may hold actions).
+    actions_cut = len(assertions) > limits.max_actions
+    assertions = assertions[: limits.max_actions]
     for item in assertions:
         assertion = _dict(item)
         a_label = cut.ident(assertion.get("label"))
@@ -285,7 +284,7 @@ def parse_manifest(
         if base in _ACTIONS_LABELS:
             room = limits.max_actions - len(actions)
             parsed, cut_short = parse_actions(a_label, data, limits, cut)
-            truncated = truncated or cut_short or len(parsed) > room
+            actions_cut = actions_cut or cut_short or len(parsed) > room
             actions.extend(parsed[: max(room, 0)])
         elif base in _METADATA_LABELS or base.startswith("stds.iptc"):
             metadata_types.extend((a_label, v) for v in _metadata_source_types(data, cut))
@@ -298,9 +297,14 @@ def parse_manifest(
             if not _list(data.get("blocks")):
                 soft_bindings.append((alg, ""))
     raw_ingredients = _list(raw.get("ingredients"))
-    if len(raw_ingredients) > limits.max_ingredients:
-        truncated = True
+    ingredients_cut = len(raw_ingredients) > limits.max_ingredients
+    if ingredients_cut:
         raw_ingredients = raw_ingredients[: limits.max_ingredients]
+    cut_limits = tuple(
+        name
+        for name, hit in (("max_actions", actions_cut), ("max_ingredients", ingredients_cut))
+        if hit
+    )
     ingredients = tuple(_ingredient(_dict(i), cut) for i in raw_ingredients)
     # Ingredient assertions are listed separately; keep their labels for evidence.
     labels.extend(i.assertion_label for i in ingredients if i.assertion_label)
@@ -319,7 +323,8 @@ def parse_manifest(
         assertion_labels=tuple(labels),
         metadata_source_types=tuple(metadata_types),
         soft_bindings=tuple(soft_bindings),
-        truncated=truncated,
+        truncated=bool(cut_limits),
+        cut_limits=cut_limits,
     )
 
 
@@ -412,9 +417,12 @@ def parse_store(
         manifests[label] = parse_manifest(
             label, _dict(raw), limits, _dict(details.get(label)) or None, cut
         )
-    truncated = [m.label for m in manifests.values() if m.truncated]
-    if truncated:
-        notes.append(f"{len(truncated)} manifest(s) cut at the action/ingredient limits")
+    for name, what in (("max_actions", "actions"), ("max_ingredients", "ingredients")):
+        cut_here = [m.label for m in manifests.values() if name in m.cut_limits]
+        if cut_here:
+            notes.append(
+                f"{len(cut_here)} manifest(s) had more {what} than {name}; the rest were not read"
+            )
     validation = parse_validation(store, cut)
     if cut.cut:
         notes.append(

@@ -43,6 +43,7 @@ COLUMNS: tuple[str, ...] = (
     "schema_version",
     "conflict",
     "signals",
+    "limits_hit",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -97,6 +98,7 @@ def report_row(report: Report) -> list[str]:
         "schema_version": report.schema_version,
         "conflict": decl.conflict,
         "signals": LIST_SEPARATOR.join(f"{s.detector.value} {s.field}" for s in report.signals),
+        "limits_hit": LIST_SEPARATOR.join(report.limits_hit),
     }
     return [_text(values[c]) for c in COLUMNS]
 

@@ -11,11 +11,12 @@ from enum import StrEnum
 
 from .declaration import Basis, Evidence, Origin
 from .integrity import Integrity, SignerTrust
+from .limits import LIMIT_NAMES
 from .reader import ErrorKind
 from .signal import Signal
 from .trust.policy import Revocation, RevocationSource
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 class Credentials(StrEnum):
@@ -189,3 +190,27 @@ class Report:
         """The credentials are stored remotely and were not read (offline, or the fetch
         failed). A store fetched with --allow-network is `remote` too, but was read."""
         return self.credentials is Credentials.REMOTE and self.validation.state is None
+
+    @property
+    def limits_hit(self) -> tuple[str, ...]:
+        """The limits (`verify.limits.Limits` names) this check ran into, in their order.
+
+        A limit either stops the check (`error.kind` `too_large`) or cuts what is read and
+        says so in a note; every such message names its limit, which is how it is found
+        here: pipelines can filter on this list instead of parsing notes (schema 1.3).
+        """
+        texts = [*self.notes, self.error.message if self.error else ""]
+        return tuple(name for name in LIMIT_NAMES if any(_names(text, name) for text in texts))
+
+
+def _names(text: str, name: str) -> bool:
+    """`name` occurs in `text` as a whole word (max_size, not max_size_x)."""
+    start = text.find(name)
+    while start != -1:
+        end = start + len(name)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return True
+        start = text.find(name, end)
+    return False

@@ -30,6 +30,7 @@ _ORDER = (
     "provenance",
     "error",
     "notes",
+    "limits_hit",
 )
 
 
@@ -62,6 +63,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     """The report as plain JSON types, keys in a stable order."""
     plain = _plain(report)
     assert isinstance(plain, dict)
+    plain["limits_hit"] = list(report.limits_hit)
     return {key: plain[key] for key in _ORDER}
 
 

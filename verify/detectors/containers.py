@@ -103,10 +103,12 @@ class Inflated:
     """The result of decompressing a zlib stream with a cap."""
 
     data: bytes | None
-    #: Why `data` is None: "too large" or "corrupt".
+    #: Why `data` is None: over the size cap (TOO_LARGE), or "corrupt".
     problem: str | None = None
 
 
+#: Why a metadata item was not read: over the per-item cap.
+TOO_LARGE = "too large: over max_metadata_bytes"
 #: Why a compressed text was not inflated once the file's budget ran out.
 SPENT = "over max_inflate_bytes for the file"
 
@@ -170,7 +172,7 @@ class _Inflater:
         self.remaining -= len(out)
         if len(out) <= cap:
             return Inflated(out)
-        return Inflated(None, "too large" if cap == self.max_bytes else SPENT)
+        return Inflated(None, TOO_LARGE if cap == self.max_bytes else SPENT)
 
 
 def _itxt(keyword: str, rest: bytes, max_bytes: int, inflater: _Inflater) -> PngText:
@@ -187,7 +189,7 @@ def _itxt(keyword: str, rest: bytes, max_bytes: int, inflater: _Inflater) -> Png
         inflated = inflater(body)
         return PngText("iTXt", keyword, inflated.data, inflated.problem)
     if len(body) > max_bytes:
-        return PngText("iTXt", keyword, None, "too large")
+        return PngText("iTXt", keyword, None, TOO_LARGE)
     return PngText("iTXt", keyword, body)
 
 
@@ -218,7 +220,7 @@ def png_texts(data: bytes, keywords: frozenset[str], limits: Limits) -> PngTexts
         rest = payload[nul + 1 :]
         if kind == b"tEXt":
             if len(rest) > max_bytes:
-                texts.append(PngText("tEXt", keyword, None, "too large"))
+                texts.append(PngText("tEXt", keyword, None, TOO_LARGE))
             else:
                 texts.append(PngText("tEXt", keyword, rest))
             continue
@@ -278,7 +280,7 @@ def _ifd_values(
             continue
         start = int.from_bytes(data[entry + 8 : entry + 12], order)
         if size > max_bytes:
-            yield TiffValue(tag, kind, None, little, "too large")
+            yield TiffValue(tag, kind, None, little, TOO_LARGE)
         elif start + size > len(data):
             yield TiffValue(tag, kind, None, little, "truncated")
         else:

@@ -258,10 +258,15 @@ def _rgb(data: bytes, limits: Limits) -> tuple[Any, str | None]:
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS)
-        except (OSError, ValueError, Image.DecompressionBombError, SyntaxError):
+        except Image.DecompressionBombError:
+            return None, "the image is over max_image_pixels"
+        except (OSError, ValueError, SyntaxError):
             return None, "the image could not be decoded"
         with image:
             pixels = image.width * image.height
+            # Pillow only refuses at twice its limit (a warning below): ours is exact.
+            if pixels > limits.max_image_pixels:
+                return None, f"{pixels} pixels is over max_image_pixels"
             if pixels < MIN_PIXELS:
                 return None, "the image is smaller than 256x256 pixels"
             if pixels > limits.max_watermark_pixels:

@@ -119,7 +119,7 @@ def _jpeg_packets(data: bytes, max_bytes: int) -> Iterator[Packet]:
             extended.setdefault(guid, (total, {}))[1][offset] = body[40:]
     for total, parts in extended.values():
         if total > max_bytes:
-            yield Packet("JPEG APP1 extended XMP", None, "too large")
+            yield Packet("JPEG APP1 extended XMP", None, containers.TOO_LARGE)
             continue
         joined = b"".join(parts[k] for k in sorted(parts))
         if len(joined) != total:
