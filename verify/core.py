@@ -32,6 +32,7 @@ from .parse import parse_store
 from .provenance import build_provenance
 from .reader import ErrorKind, ManifestReader, ReadKind, ReadOutcome
 from .report import (
+    REMOTE_FETCH_FAILED,
     Credentials,
     DeclarationReport,
     IntegrityDetail,
@@ -172,7 +173,7 @@ def _report_without_store(base: dict[str, object], read: _Read) -> Report:
     undetermined = Declaration(Origin.UNDETERMINED, (), (), "")
     if outcome.kind is ReadKind.REMOTE:
         if read.network:
-            why = "the manifest is stored remotely and could not be fetched"
+            why = REMOTE_FETCH_FAILED
             said = (
                 "Content Credentials are stored remotely and could not be fetched:"
                 f" {outcome.message}"

@@ -111,7 +111,7 @@ def verdict_line(report: Report) -> str:
                 f" ({safe(report.remote_url or 'no URL')}); "
                 + (
                     "they could not be fetched"
-                    if "could not be fetched" in decl.explanation
+                    if report.remote_fetch_failed
                     else "not fetched because the check is offline"
                 )
             )

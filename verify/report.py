@@ -17,6 +17,9 @@ from .signal import Signal
 from .trust.policy import Revocation, RevocationSource
 
 SCHEMA_VERSION = "1.3"
+#: `integrity_detail.explanation` of remote credentials whose fetch (with --allow-network)
+#: failed; offline, the explanation says that fetching needs --allow-network instead.
+REMOTE_FETCH_FAILED = "the manifest is stored remotely and could not be fetched"
 
 
 class Credentials(StrEnum):
@@ -190,6 +193,11 @@ class Report:
         """The credentials are stored remotely and were not read (offline, or the fetch
         failed). A store fetched with --allow-network is `remote` too, but was read."""
         return self.credentials is Credentials.REMOTE and self.validation.state is None
+
+    @property
+    def remote_fetch_failed(self) -> bool:
+        """Remote credentials the check was allowed to fetch, but could not."""
+        return self.remote_unread and self.integrity_detail.explanation == REMOTE_FETCH_FAILED
 
     @property
     def limits_hit(self) -> tuple[str, ...]:

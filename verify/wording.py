@@ -307,7 +307,7 @@ def _title_and_tone(report: Report) -> tuple[str, Tone, str | None]:
             " and credentials are easily removed, so their absence proves nothing either way.",
         )
     if report.remote_unread and not declared:
-        if "could not be fetched" in report.declaration.explanation:
+        if report.remote_fetch_failed:
             return (
                 "Its Content Credentials are stored online and could not be fetched",
                 Tone.NONE,
