@@ -58,11 +58,14 @@ class LineRender:
             raise ValueError(f"{self.fmt.value} is not written a line per record")
 
     def __call__(self, report: Report) -> Record:
-        if self.fmt is OutputFormat.JSONL:
-            line = report_to_json(report) + "\n"
-        else:
-            line = report_to_csv_line(report)
-        return Record(line, counted(report, self.fail_on))
+        return Record(record_line(self.fmt, report), counted(report, self.fail_on))
+
+
+def record_line(fmt: OutputFormat, report: Report) -> str:
+    """One report as a streaming format's line (jsonl or csv), newline included."""
+    if fmt is OutputFormat.JSONL:
+        return report_to_json(report) + "\n"
+    return report_to_csv_line(report)
 
 
 class ReportWriter(Protocol):
@@ -114,7 +117,7 @@ class JsonlWriter:
         self.out = out
 
     def write(self, report: Report) -> None:
-        self.out.write(report_to_json(report) + "\n")
+        self.out.write(record_line(OutputFormat.JSONL, report))
 
     def write_line(self, line: str) -> None:
         """A record already rendered (`LineRender`)."""
@@ -131,7 +134,7 @@ class CsvWriter:
             out.write(csv_header())
 
     def write(self, report: Report) -> None:
-        self.out.write(report_to_csv_line(report))
+        self.out.write(record_line(OutputFormat.CSV, report))
 
     def write_line(self, line: str) -> None:
         """A record already rendered (`LineRender`)."""
